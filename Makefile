@@ -1,0 +1,90 @@
+# Lambda Apps — Mattermost plugin + appsctl.
+#   make dev        bring up a working local stack (Mattermost + PostgreSQL + moto + the plugin)
+#   make test       everything CI runs: style checks, unit tests, webapp tests, end-to-end tests
+# See README.md.
+
+SHELL := /bin/bash
+GO ?= go
+PLUGIN_ID := $(shell jq -r .id plugin.json 2>/dev/null || python3 -c 'import json;print(json.load(open("plugin.json"))["id"])')
+PLUGIN_VERSION := $(shell jq -r .version plugin.json 2>/dev/null || python3 -c 'import json;print(json.load(open("plugin.json"))["version"])')
+BUNDLE := dist/$(PLUGIN_ID)-$(PLUGIN_VERSION).tar.gz
+LDFLAGS := -s -w -X github.com/lambda-apps/lambda-apps/server/plugin.Version=$(PLUGIN_VERSION)
+GOLANGCI_LINT_VERSION := v2.15.0
+TOOLS := $(or $(LAMBDA_APPS_CACHE),$(HOME)/.cache/lambda-apps)/tools
+GOLANGCI_LINT := $(TOOLS)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
+MM_VERSION ?= 11.4
+GO_PACKAGES := ./...
+
+.PHONY: all
+all: check-style test-unit dist
+
+## ---- build -------------------------------------------------------------
+.PHONY: server
+server:
+	@mkdir -p server/dist
+	cd server && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/plugin-linux-amd64 .
+	cd server && CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/plugin-linux-arm64 .
+
+webapp/node_modules/.installed: webapp/package-lock.json
+	cd webapp && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: webapp
+webapp: webapp/node_modules/.installed
+	cd webapp && npm run build --silent
+
+.PHONY: dist
+dist: server webapp
+	@rm -rf dist/bundle && mkdir -p dist/bundle/$(PLUGIN_ID)/server/dist dist/bundle/$(PLUGIN_ID)/webapp/dist
+	cp plugin.json dist/bundle/$(PLUGIN_ID)/
+	cp -r assets dist/bundle/$(PLUGIN_ID)/
+	cp server/dist/plugin-linux-amd64 server/dist/plugin-linux-arm64 dist/bundle/$(PLUGIN_ID)/server/dist/
+	cp webapp/dist/main.js dist/bundle/$(PLUGIN_ID)/webapp/dist/
+	tar -C dist/bundle -czf $(BUNDLE) $(PLUGIN_ID)
+	@rm -rf dist/bundle
+	@echo "plugin bundle: $(BUNDLE)"
+
+.PHONY: appsctl
+appsctl:
+	@mkdir -p dist
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-X main.version=$(PLUGIN_VERSION)' -o dist/appsctl ./cmd/appsctl
+
+## ---- local stack -------------------------------------------------------
+.PHONY: dev
+dev: dist
+	STACK=dev MM_VERSION=$(MM_VERSION) build/scripts/stack.sh up
+
+.PHONY: dev-down
+dev-down:
+	STACK=dev MM_VERSION=$(MM_VERSION) build/scripts/stack.sh down
+
+## ---- quality -----------------------------------------------------------
+$(GOLANGCI_LINT):
+	GOBIN=$(dir $(GOLANGCI_LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+.PHONY: check-style
+check-style: $(GOLANGCI_LINT) webapp/node_modules/.installed
+	@echo "gofmt"; test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './webapp/*'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run 'gofmt -w' on the files above"; exit 1; }
+	$(GO) vet $(GO_PACKAGES)
+	$(GOLANGCI_LINT) run $(GO_PACKAGES)
+	cd webapp && npm run check-types --silent && npm run lint --silent
+
+## ---- tests -------------------------------------------------------------
+.PHONY: test-unit
+test-unit:
+	$(GO) test -race -count=1 $(GO_PACKAGES)
+
+.PHONY: test-webapp
+test-webapp: webapp/node_modules/.installed
+	cd webapp && npm test --silent
+
+.PHONY: e2e
+e2e: dist
+	MM_VERSION=$(MM_VERSION) build/scripts/e2e.sh
+
+.PHONY: test
+test: check-style test-unit test-webapp e2e
+
+.PHONY: clean
+clean:
+	rm -rf dist server/dist webapp/dist

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# stack.sh - the local stack: PostgreSQL + a real Mattermost server, moto as the AWS stand-in
+# (with the apps bucket), and the Lambda Apps plugin built, uploaded and enabled.
+#
+#   stack.sh up      bring everything up (idempotent), print how to use it
+#   stack.sh down    stop everything it started (by PID file)
+#   stack.sh purge   stop and delete all state of the stack
+#
+# STACK=dev (default: Mattermost :8065, PostgreSQL :5433, moto :5000) or STACK=e2e (:8075, :5443, :5010),
+# so tests never collide with a running dev stack. MM_VERSION=11.4 (default) or 9.9.
+set -euo pipefail
+LOG_TAG=stack
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STACK=${STACK:-dev}
+case $STACK in
+  dev) : "${MM_PORT:=8065}" "${MM_PG_PORT:=5433}" "${MOTO_PORT:=5000}" ;;
+  e2e) : "${MM_PORT:=8075}" "${MM_PG_PORT:=5443}" "${MOTO_PORT:=5010}" ;;
+  *) die "STACK must be dev or e2e" ;;
+esac
+export MM_VERSION=${MM_VERSION:-11.4}
+export STACK_DIR=${STACK_DIR:-$ROOT/.stack/$STACK-$MM_VERSION}
+export MM_PORT MM_PG_PORT MOTO_PORT
+export MM_SERVER_ENV_FILE=$STACK_DIR/server.env
+BUCKET=${MM_APPS_S3_BUCKET:-mattermost-apps-bucket}
+REGION=${MM_APPS_AWS_REGION:-us-east-1}
+S=$ROOT/build/scripts
+
+write_env() {
+  mkdir -p "$STACK_DIR"
+  # moto does not check signatures: any key pair works. One is made per stack and kept.
+  if [[ ! -s $STACK_DIR/aws.env ]]; then
+    touch "$STACK_DIR/aws.env"; chmod 600 "$STACK_DIR/aws.env"
+    cat >"$STACK_DIR/aws.env" <<ENV
+export MM_APPS_AWS_ACCESS_KEY=AKIA$(tr -dc 'A-Z0-9' </dev/urandom | head -c 16)
+export MM_APPS_AWS_SECRET_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)
+export MM_APPS_DEPLOY_AWS_ACCESS_KEY=AKIA$(tr -dc 'A-Z0-9' </dev/urandom | head -c 16)
+export MM_APPS_DEPLOY_AWS_SECRET_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)
+ENV
+  fi
+  # shellcheck disable=SC1091
+  source "$STACK_DIR/aws.env"
+  cat >"$STACK_DIR/aws.env.tmp" <<ENV
+export MM_APPS_AWS_REGION=$REGION
+export MM_APPS_S3_BUCKET=$BUCKET
+export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+export MOTO_URL=http://127.0.0.1:$MOTO_PORT
+ENV
+  mv "$STACK_DIR/aws.env.tmp" "$STACK_DIR/endpoints.env"
+  # The server's environment: the plugin inherits it.
+  touch "$MM_SERVER_ENV_FILE"; chmod 600 "$MM_SERVER_ENV_FILE"
+  cat >"$MM_SERVER_ENV_FILE" <<ENV
+MM_APPS_AWS_ACCESS_KEY=$MM_APPS_AWS_ACCESS_KEY
+MM_APPS_AWS_SECRET_KEY=$MM_APPS_AWS_SECRET_KEY
+MM_APPS_AWS_REGION=$REGION
+MM_APPS_S3_BUCKET=$BUCKET
+AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+ENV
+  cat >"$STACK_DIR/env.sh" <<ENV
+# source me: everything needed to talk to the $STACK stack
+source "$STACK_DIR/mm.env"
+source "$STACK_DIR/aws.env"
+source "$STACK_DIR/endpoints.env"
+export STACK=$STACK STACK_DIR=$STACK_DIR MM_SERVER_ENV_FILE=$MM_SERVER_ENV_FILE MM_PORT=$MM_PORT MM_PG_PORT=$MM_PG_PORT MOTO_PORT=$MOTO_PORT
+ENV
+}
+
+up() {
+  need_root
+  apt_install postgresql jq curl
+  write_env
+  "$S/moto.sh" up
+  curl -fsS -X PUT -o /dev/null "http://127.0.0.1:$MOTO_PORT/$BUCKET" || die "could not create bucket $BUCKET in moto"
+  "$S/mattermost.sh" up
+  local bundle
+  bundle=$(ls -t "$ROOT"/dist/*.tar.gz 2>/dev/null | head -1)
+  [[ -n $bundle ]] || die "no plugin bundle in dist/: run 'make dist' first (make dev does)"
+  "$S/plugin-install.sh" "$bundle"
+}
+
+usage_hint() {
+  # shellcheck disable=SC1091
+  source "$STACK_DIR/mm.env"
+  cat <<TXT
+
+Lambda Apps dev stack is up ($STACK, Mattermost $MM_VERSION).
+  Mattermost   $MM_URL   admin: $MM_ADMIN_USERNAME / $MM_ADMIN_PASSWORD   user: alice / Alice-Passw0rd!
+  Admin token  $MM_ADMIN_TOKEN
+  AWS (moto)   http://127.0.0.1:$MOTO_PORT   bucket: $BUCKET
+  Environment  source $STACK_DIR/env.sh
+
+This server has no web client (it cannot be built offline); use the REST API, mmctl, or:
+  build/scripts/mm-command.sh "/apps info"          # run a slash command as the admin
+  build/scripts/mm-command.sh "/apps help" --user   # ... as a regular user
+Logs: $STACK_DIR/mattermost/logs/   Stop: make dev-down
+TXT
+}
+
+case ${1:-up} in
+  up) up; usage_hint ;;
+  down) "$S/mattermost.sh" down; "$S/moto.sh" down ;;
+  purge) "$S/mattermost.sh" down --purge; "$S/moto.sh" down; rm -rf "$STACK_DIR" ;;
+  env) write_env ;;
+  *) die "usage: $0 up|down|purge" ;;
+esac

@@ -1,0 +1,141 @@
+// Package command implements the plugin's own `/apps` slash command. It is
+// registered server-side, so it works on every client without any feature
+// flag.
+package command
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/lambda-apps/lambda-apps/server/status"
+)
+
+// Trigger is the slash command trigger.
+const Trigger = "apps"
+
+// Deps are the services the command needs.
+type Deps struct {
+	// Status returns the current status report.
+	Status func(ctx context.Context) status.Report
+	// IsSystemAdmin reports whether the user may run admin sub-commands.
+	IsSystemAdmin func(userID string) bool
+}
+
+// Handler executes `/apps`.
+type Handler struct {
+	deps Deps
+	subs map[string]*subcommand
+}
+
+type subcommand struct {
+	name  string
+	hint  string
+	help  string
+	admin bool
+	run   func(ctx context.Context, args *model.CommandArgs, rest []string) (*model.CommandResponse, error)
+}
+
+// New returns a Handler.
+func New(deps Deps) *Handler {
+	h := &Handler{deps: deps, subs: map[string]*subcommand{}}
+	h.add(&subcommand{name: "info", help: "Show the plugin version and the AWS connection status.", run: h.info})
+	h.add(&subcommand{name: "help", help: "Show this help.", run: h.help})
+	return h
+}
+
+func (h *Handler) add(s *subcommand) { h.subs[s.name] = s }
+
+func (h *Handler) sorted() []*subcommand {
+	out := make([]*subcommand, 0, len(h.subs))
+	for _, s := range h.subs {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// Command returns the command registration, with autocomplete.
+func (h *Handler) Command() *model.Command {
+	ac := model.NewAutocompleteData(Trigger, "[command]", "Manage Lambda Apps")
+	for _, s := range h.sorted() {
+		sub := model.NewAutocompleteData(s.name, s.hint, s.help)
+		if s.admin {
+			sub.RoleID = model.SystemAdminRoleId
+		}
+		ac.AddCommand(sub)
+	}
+	return &model.Command{
+		Trigger:          Trigger,
+		DisplayName:      "Lambda Apps",
+		Description:      "Install and manage Mattermost Apps deployed to AWS Lambda.",
+		AutoComplete:     true,
+		AutoCompleteDesc: "Available commands: " + strings.Join(h.names(), ", "),
+		AutoCompleteHint: "[command]",
+		AutocompleteData: ac,
+	}
+}
+
+func (h *Handler) names() []string {
+	var names []string
+	for _, s := range h.sorted() {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// Execute runs a `/apps ...` command line and always returns a response
+// (errors become ephemeral messages).
+func (h *Handler) Execute(ctx context.Context, args *model.CommandArgs) *model.CommandResponse {
+	fields := strings.Fields(args.Command)
+	if len(fields) == 0 || strings.TrimPrefix(fields[0], "/") != Trigger {
+		return ephemeral(fmt.Sprintf("Unknown command %q.", args.Command))
+	}
+	if len(fields) == 1 {
+		return h.helpText()
+	}
+	s, ok := h.subs[strings.ToLower(fields[1])]
+	if !ok {
+		return ephemeral(fmt.Sprintf("Unknown sub-command `%s`. Available: %s. Type `/apps help` for details.", fields[1], strings.Join(h.names(), ", ")))
+	}
+	if s.admin && !h.deps.IsSystemAdmin(args.UserId) {
+		return ephemeral(fmt.Sprintf("`/apps %s` can only be run by a system administrator.", s.name))
+	}
+	resp, err := s.run(ctx, args, fields[2:])
+	if err != nil {
+		return ephemeral(fmt.Sprintf("`/apps %s` failed: %s", s.name, err.Error()))
+	}
+	return resp
+}
+
+func (h *Handler) info(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
+	return ephemeral(h.deps.Status(ctx).Markdown()), nil
+}
+
+func (h *Handler) help(context.Context, *model.CommandArgs, []string) (*model.CommandResponse, error) {
+	return h.helpText(), nil
+}
+
+func (h *Handler) helpText() *model.CommandResponse {
+	var b strings.Builder
+	b.WriteString("#### Lambda Apps: `/apps` commands\n\n")
+	for _, s := range h.sorted() {
+		line := "/apps " + s.name
+		if s.hint != "" {
+			line += " " + s.hint
+		}
+		fmt.Fprintf(&b, "- `%s`: %s", line, s.help)
+		if s.admin {
+			b.WriteString(" _(system admins only)_")
+		}
+		b.WriteString("\n")
+	}
+	return ephemeral(b.String())
+}
+
+func ephemeral(text string) *model.CommandResponse {
+	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
+}

@@ -1,0 +1,114 @@
+// Package httpapi serves the plugin's REST API under
+// /plugins/lambda-apps/api/v1. Every route requires the Mattermost-User-Id
+// header that the server sets for authenticated requests; admin routes also
+// require the manage_system permission. Errors are JSON: {"error": "..."}.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/gorilla/mux"
+
+	"github.com/lambda-apps/lambda-apps/server/status"
+)
+
+// UserIDHeader is set by the Mattermost server on authenticated requests.
+const UserIDHeader = "Mattermost-User-Id"
+
+// Logger is the structured logger used by the API.
+type Logger interface {
+	Error(message string, keyValuePairs ...any)
+	Warn(message string, keyValuePairs ...any)
+	Debug(message string, keyValuePairs ...any)
+}
+
+// Deps are the services the API serves.
+type Deps struct {
+	Status        func(ctx context.Context) status.Report
+	IsSystemAdmin func(userID string) bool
+	Log           Logger
+}
+
+type api struct{ Deps }
+
+type ctxKey struct{}
+
+// UserID returns the authenticated user of a request handled by the router.
+func UserID(r *http.Request) string {
+	id, _ := r.Context().Value(ctxKey{}).(string)
+	return id
+}
+
+// NewRouter returns the plugin's HTTP handler.
+func NewRouter(d Deps) http.Handler {
+	a := &api{d}
+	root := mux.NewRouter()
+	root.Use(a.recoverer, a.requireUser)
+	root.NotFoundHandler = a.requireUser(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		WriteError(w, http.StatusNotFound, errors.New("no such route"))
+	}))
+	root.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		WriteError(w, http.StatusMethodNotAllowed, errors.New("method not allowed"))
+	})
+
+	v1 := root.PathPrefix("/api/v1").Subrouter()
+	admin := v1.NewRoute().Subrouter()
+	admin.Use(a.requireAdmin)
+	admin.HandleFunc("/status", a.getStatus).Methods(http.MethodGet)
+	return root
+}
+
+func (a *api) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				a.Log.Error("Recovered from a panic in an HTTP handler", "url", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				WriteError(w, http.StatusInternalServerError, errors.New("internal error"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *api) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		userID := r.Header.Get(UserIDHeader)
+		if userID == "" {
+			WriteError(w, http.StatusUnauthorized, errors.New("not authenticated: log in to Mattermost (or send a personal access token)"))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, userID)))
+	})
+}
+
+func (a *api) requireAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.IsSystemAdmin(UserID(r)) {
+			WriteError(w, http.StatusForbidden, errors.New("forbidden: this route needs the manage_system permission"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *api) getStatus(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusOK, a.Status(r.Context()))
+}
+
+// WriteJSON writes v as JSON with the given status.
+func WriteJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// WriteError writes {"error": err} with the given status.
+func WriteError(w http.ResponseWriter, code int, err error) {
+	WriteJSON(w, code, map[string]string{"error": err.Error()})
+}

@@ -1,0 +1,98 @@
+// Package status reports the health of the plugin's AWS connection: whether
+// invoke credentials are set (never their values), the region and bucket in
+// use, and whether the bucket is reachable.
+package status
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/config"
+)
+
+// BucketCheckTimeout bounds the HeadBucket call of a status check.
+const BucketCheckTimeout = 5 * time.Second
+
+// Report is the status shown by `/apps info`, the REST API and the System
+// Console. It never contains credentials.
+type Report struct {
+	PluginVersion   string        `json:"plugin_version"`
+	CredentialsSet  bool          `json:"credentials_set"`
+	Region          string        `json:"region"`
+	RegionSource    config.Source `json:"region_source"`
+	Bucket          string        `json:"bucket"`
+	BucketSource    config.Source `json:"bucket_source"`
+	S3Endpoint      string        `json:"s3_endpoint,omitempty"`
+	LambdaEndpoint  string        `json:"lambda_endpoint,omitempty"`
+	BucketReachable bool          `json:"bucket_reachable"`
+	BucketError     string        `json:"bucket_error,omitempty"`
+	Problems        []string      `json:"problems,omitempty"`
+	CheckedAt       time.Time     `json:"checked_at"`
+}
+
+// Check builds a report for cfg. s3api may be nil when no credentials are
+// set; the bucket is then reported unreachable with the reason.
+func Check(ctx context.Context, version string, cfg *config.Config, s3api s3store.HeadBucketAPI) Report {
+	r := Report{
+		PluginVersion:  version,
+		CredentialsSet: cfg.AWSEnabled(),
+		Region:         cfg.Region,
+		RegionSource:   cfg.RegionSource,
+		Bucket:         cfg.Bucket,
+		BucketSource:   cfg.BucketSource,
+		S3Endpoint:     cfg.Endpoints.S3Endpoint(),
+		LambdaEndpoint: cfg.Endpoints.LambdaEndpoint(),
+		Problems:       cfg.Problems,
+		CheckedAt:      time.Now().UTC(),
+	}
+	if !cfg.AWSEnabled() || s3api == nil {
+		r.BucketError = fmt.Sprintf("not checked: AWS apps are unavailable until %s and %s are set in the Mattermost server's environment (then restart the server)", config.EnvAccessKey, config.EnvSecretKey)
+		return r
+	}
+	ctx, cancel := context.WithTimeout(ctx, BucketCheckTimeout)
+	defer cancel()
+	if err := s3store.CheckBucket(ctx, s3api, cfg.Bucket); err != nil {
+		r.BucketError = cfg.Credentials.Redact(err.Error())
+		return r
+	}
+	r.BucketReachable = true
+	return r
+}
+
+// Markdown renders the report for a slash command response.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#### Lambda Apps %s\n\n", r.PluginVersion)
+	b.WriteString("| | |\n|:--|:--|\n")
+	creds := "not set"
+	if r.CredentialsSet {
+		creds = "set"
+	}
+	row(&b, "Invoke credentials", creds)
+	row(&b, "Region", fmt.Sprintf("`%s` (%s)", r.Region, r.RegionSource))
+	row(&b, "Bucket", fmt.Sprintf("`%s` (%s)", r.Bucket, r.BucketSource))
+	if r.S3Endpoint != "" {
+		row(&b, "S3 endpoint", "`"+r.S3Endpoint+"`")
+	}
+	if r.LambdaEndpoint != "" {
+		row(&b, "Lambda endpoint", "`"+r.LambdaEndpoint+"`")
+	}
+	if r.BucketReachable {
+		row(&b, "Bucket reachable", "yes")
+	} else {
+		row(&b, "Bucket reachable", "no: "+r.BucketError)
+	}
+	for _, p := range r.Problems {
+		row(&b, "Configuration problem", p)
+	}
+	return b.String()
+}
+
+func row(b *strings.Builder, k, v string) {
+	v = strings.ReplaceAll(v, "|", `\|`)
+	v = strings.ReplaceAll(v, "\n", " ")
+	fmt.Fprintf(b, "| %s | %s |\n", k, v)
+}
