@@ -23,6 +23,8 @@ type Deps struct {
 	Status func(ctx context.Context) status.Report
 	// IsSystemAdmin reports whether the user may run admin sub-commands.
 	IsSystemAdmin func(userID string) bool
+	// Refresh resyncs the catalog and describes the outcome.
+	Refresh func(ctx context.Context) (string, error)
 }
 
 // Handler executes `/apps`.
@@ -44,6 +46,9 @@ func New(deps Deps) *Handler {
 	h := &Handler{deps: deps, subs: map[string]*subcommand{}}
 	h.add(&subcommand{name: "info", help: "Show the plugin version and the AWS connection status.", run: h.info})
 	h.add(&subcommand{name: "help", help: "Show this help.", run: h.help})
+	if deps.Refresh != nil {
+		h.add(&subcommand{name: "refresh", help: "Re-read the list of deployed apps from S3 now.", admin: true, run: h.refresh})
+	}
 	return h
 }
 
@@ -113,6 +118,14 @@ func (h *Handler) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 
 func (h *Handler) info(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
 	return ephemeral(h.deps.Status(ctx).Markdown()), nil
+}
+
+func (h *Handler) refresh(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
+	text, err := h.deps.Refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(text), nil
 }
 
 func (h *Handler) help(context.Context, *model.CommandArgs, []string) (*model.CommandResponse, error) {

@@ -17,6 +17,7 @@ func newTestHandler() *Handler {
 			return status.Report{PluginVersion: "1.2.3", CredentialsSet: true, Region: "eu-west-1", Bucket: "b", BucketReachable: true}
 		},
 		IsSystemAdmin: func(userID string) bool { return userID == "admin" },
+		Refresh:       func(context.Context) (string, error) { return "Catalog refreshed: 3 apps", nil },
 	})
 }
 
@@ -33,7 +34,9 @@ func TestExecute(t *testing.T) {
 		{"help", "u1", "/apps help", "- `/apps info`: Show the plugin version"},
 		{"bare shows help", "u1", "/apps", "#### Lambda Apps: `/apps` commands"},
 		{"help marks admin", "u1", "/apps help", "admin thing _(system admins only)_"},
-		{"unknown", "u1", "/apps nope", "Unknown sub-command `nope`. Available: help, info, secret."},
+		{"unknown", "u1", "/apps nope", "Unknown sub-command `nope`. Available: help, info, refresh, secret."},
+		{"refresh admin", "admin", "/apps refresh", "Catalog refreshed: 3 apps"},
+		{"refresh user", "u1", "/apps refresh", "`/apps refresh` can only be run by a system administrator."},
 		{"admin refused", "u1", "/apps secret", "`/apps secret` can only be run by a system administrator."},
 		{"admin allowed", "admin", "/apps secret", "did it"},
 		{"extra spaces", "u1", "  /apps   info  ", "#### Lambda Apps 1.2.3"},
@@ -68,11 +71,11 @@ func TestCommandRegistration(t *testing.T) {
 	var names []string
 	for _, sub := range cmd.AutocompleteData.SubCommands {
 		names = append(names, sub.Trigger)
-		if sub.Trigger == "secret" {
+		if sub.Trigger == "secret" || sub.Trigger == "refresh" {
 			assert.Equal(t, model.SystemAdminRoleId, sub.RoleID)
 		} else {
 			assert.NotEqual(t, model.SystemAdminRoleId, sub.RoleID)
 		}
 	}
-	assert.Equal(t, []string{"help", "info", "secret"}, names)
+	assert.Equal(t, []string{"help", "info", "refresh", "secret"}, names)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/aws/s3store"
 	"github.com/lambda-apps/lambda-apps/server/status"
 )
 
@@ -29,9 +31,19 @@ type Logger interface {
 
 // Deps are the services the API serves.
 type Deps struct {
+	Version       string
 	Status        func(ctx context.Context) status.Report
 	IsSystemAdmin func(userID string) bool
 	Log           Logger
+	// Call runs a user agent's call (POST /call).
+	Call func(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
+	// OpenStatic opens an installed app's static asset; ErrStaticNotFound
+	// (or s3store.ErrNotFound) for unknown apps or assets.
+	OpenStatic func(ctx context.Context, appID apps.AppID, name, ifNoneMatch string) (*s3store.Content, error)
+	// Catalog returns the catalog as a JSON-encodable value.
+	Catalog func() any
+	// Refresh resyncs the catalog from S3 and says what it did.
+	Refresh func(ctx context.Context) (any, error)
 }
 
 type api struct{ Deps }
@@ -56,12 +68,30 @@ func NewRouter(d Deps) http.Handler {
 		WriteError(w, http.StatusMethodNotAllowed, errors.New("method not allowed"))
 	})
 
-	v1 := root.PathPrefix("/api/v1").Subrouter()
-	admin := v1.NewRoute().Subrouter()
-	admin.Use(a.requireAdmin)
-	admin.HandleFunc("/status", a.getStatus).Methods(http.MethodGet)
+	// Full paths on the root router: gorilla subrouters answer 404 instead
+	// of 405 on a method mismatch.
+	v1 := prefixed{root, "/api/v1"}
+	v1.HandleFunc("/ping", a.ping).Methods(http.MethodPost)
+	v1.HandleFunc("/call", a.postCall).Methods(http.MethodPost)
+	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
+
+	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
+	v1.Handle("/status", admin(a.getStatus)).Methods(http.MethodGet)
+	v1.Handle("/catalog", admin(a.getCatalog)).Methods(http.MethodGet)
+	v1.Handle("/refresh", admin(a.postRefresh)).Methods(http.MethodPost)
 	return root
 }
+
+type prefixed struct {
+	r      *mux.Router
+	prefix string
+}
+
+func (p prefixed) HandleFunc(path string, f http.HandlerFunc) *mux.Route {
+	return p.r.HandleFunc(p.prefix+path, f)
+}
+
+func (p prefixed) Handle(path string, h http.Handler) *mux.Route { return p.r.Handle(p.prefix+path, h) }
 
 func (a *api) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +128,23 @@ func (a *api) requireAdmin(next http.Handler) http.Handler {
 
 func (a *api) getStatus(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, a.Status(r.Context()))
+}
+
+func (a *api) ping(w http.ResponseWriter, _ *http.Request) {
+	WriteJSON(w, http.StatusOK, map[string]string{"version": a.Version})
+}
+
+func (a *api) getCatalog(w http.ResponseWriter, _ *http.Request) {
+	WriteJSON(w, http.StatusOK, a.Catalog())
+}
+
+func (a *api) postRefresh(w http.ResponseWriter, r *http.Request) {
+	res, err := a.Refresh(r.Context())
+	if err != nil {
+		WriteError(w, http.StatusBadGateway, fmt.Errorf("catalog refresh failed: %w", err))
+		return
+	}
+	WriteJSON(w, http.StatusOK, res)
 }
 
 // WriteJSON writes v as JSON with the given status.

@@ -8,35 +8,46 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
 	"github.com/mattermost/mattermost/server/public/pluginapi"
+	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
 
-	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
-	"github.com/lambda-apps/lambda-apps/server/status"
+	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
 // Version is the plugin version, set from plugin.json at build time.
 var Version = "dev"
+
+// Cluster event IDs.
+const (
+	eventCatalogUpdated = "catalog_updated"
+	eventAppsChanged    = "apps_changed"
+)
 
 // Plugin implements the Mattermost plugin hooks.
 type Plugin struct {
 	mmplugin.MattermostPlugin
 
 	client  *pluginapi.Client
+	getenv  func(string) string
+	catalog *catalog.Service
+	apps    *store.Apps
+	calls   *appcall.Service
 	command *command.Handler
 	router  http.Handler
-	getenv  func(string) string
+	stop    context.CancelFunc
+	done    chan struct{}
 
 	mu  sync.RWMutex
-	cfg *config.Config
-	aws *awsclient.Clients
-	s3  s3store.HeadBucketAPI
+	svc *services // rebuilt on every configuration change
 }
 
 // New returns an unactivated plugin.
@@ -44,28 +55,64 @@ func New() *Plugin {
 	return &Plugin{getenv: os.Getenv}
 }
 
-// OnActivate is called by the server when the plugin is enabled.
+// OnActivate is called by the server when the plugin is enabled. It never
+// fails because of AWS: without credentials or with S3 down the plugin runs
+// and says why in its status.
 func (p *Plugin) OnActivate() error {
 	p.client = pluginapi.NewClient(p.API, p.Driver)
-	if p.config() == nil {
+	if p.services() == nil {
 		if err := p.OnConfigurationChange(); err != nil {
 			return err
 		}
 	}
-	p.command = command.New(command.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin})
-	p.router = httpapi.NewRouter(httpapi.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log})
-	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
-		return fmt.Errorf("failed to register the /apps command: %w", err)
+	lock, err := cluster.NewMutex(p.API, "catalog-sync")
+	if err != nil {
+		return fmt.Errorf("create the catalog cluster mutex: %w", err)
 	}
-	cfg := p.config()
-	p.client.Log.Info("Lambda Apps activated",
-		"version", Version, "credentials_set", cfg.AWSEnabled(), "region", cfg.Region, "bucket", cfg.Bucket)
+	p.catalog = catalog.New(catalog.Options{
+		KV: &p.client.KV, Lock: lock, Log: &p.client.Log,
+		Notify: func() { p.publish(eventCatalogUpdated) },
+	})
+	if err := p.catalog.LoadCache(); err != nil {
+		p.client.Log.Warn("Could not load the cached catalog; it will be rebuilt from S3", "error", err.Error())
+	}
+	p.apps = store.NewApps(&p.client.KV, func() { p.publish(eventAppsChanged) })
+	if err := p.apps.Reload(); err != nil {
+		return fmt.Errorf("load the installed apps: %w", err)
+	}
+	p.calls = appcall.New(appcall.Deps{
+		Apps:    p.apps,
+		Invoker: func() (appcall.Invoker, error) { return p.services().invoker() },
+		Timeout: func() time.Duration { return p.services().cfg.CallTimeout },
+		SiteURL: p.siteURL,
+	})
+	p.command = command.New(command.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText})
+	p.router = httpapi.NewRouter(httpapi.Deps{
+		Version: Version, Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log,
+		Call: p.calls.UserCall, OpenStatic: p.openStatic,
+		Catalog: func() any { return p.catalog.View() },
+		Refresh: func(ctx context.Context) (any, error) { return p.refresh(ctx) },
+	})
+	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
+		return fmt.Errorf("register the /apps command: %w", err)
+	}
+	p.startBackground()
+
+	cfg := p.services().cfg
+	p.client.Log.Info("Lambda Apps activated", "version", Version, "credentials_set", cfg.AWSEnabled(),
+		"region", cfg.Region, "bucket", cfg.Bucket, "cached_apps", p.catalog.Snapshot().Len())
 	if !cfg.AWSEnabled() {
 		p.client.Log.Warn("AWS apps are unavailable: set " + config.EnvAccessKey + " and " + config.EnvSecretKey + " in the server's environment and restart the server")
 	}
 	for _, problem := range cfg.Problems {
 		p.client.Log.Warn("Configuration problem", "problem", problem)
 	}
+	return nil
+}
+
+// OnDeactivate stops the background work.
+func (p *Plugin) OnDeactivate() error {
+	p.stopBackground()
 	return nil
 }
 
@@ -77,35 +124,56 @@ func (p *Plugin) OnConfigurationChange() error {
 	}
 	var settings config.Settings
 	if err := p.client.Configuration.LoadPluginConfiguration(&settings); err != nil {
-		return fmt.Errorf("failed to load the plugin configuration: %w", err)
+		return fmt.Errorf("load the plugin configuration: %w", err)
 	}
-	cfg := config.Load(settings, p.getenv)
-	clients := awsclient.New(cfg.AWSOptions())
-	var s3api s3store.HeadBucketAPI
-	if cfg.AWSEnabled() {
-		s3api = clients.S3()
-	}
+	svc := newServices(config.Load(settings, p.getenv))
 	p.mu.Lock()
-	p.cfg, p.aws, p.s3 = cfg, clients, s3api
+	old := p.svc
+	p.svc = svc
 	p.mu.Unlock()
+	if old != nil && old.cfg.CatalogRefresh != svc.cfg.CatalogRefresh && p.catalog != nil {
+		p.restartBackground()
+	}
 	return nil
 }
 
-func (p *Plugin) config() *config.Config {
+func (p *Plugin) services() *services {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.cfg
+	return p.svc
 }
 
-func (p *Plugin) status(ctx context.Context) status.Report {
-	p.mu.RLock()
-	cfg, s3api := p.cfg, p.s3
-	p.mu.RUnlock()
-	return status.Check(ctx, Version, cfg, s3api)
+// OnPluginClusterEvent reloads what another node changed.
+func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginClusterEvent) {
+	switch ev.Id {
+	case eventCatalogUpdated:
+		if err := p.catalog.LoadCache(); err != nil {
+			p.client.Log.Warn("Could not reload the catalog after another node synced", "error", err.Error())
+		}
+	case eventAppsChanged:
+		if err := p.apps.Reload(); err != nil {
+			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
+		}
+	}
+}
+
+func (p *Plugin) publish(id string) {
+	err := p.API.PublishPluginClusterEvent(model.PluginClusterEvent{Id: id},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable})
+	if err != nil {
+		p.client.Log.Warn("Could not notify the other cluster nodes", "event", id, "error", err.Error())
+	}
 }
 
 func (p *Plugin) isSystemAdmin(userID string) bool {
 	return userID != "" && p.client.User.HasPermissionTo(userID, model.PermissionManageSystem)
+}
+
+func (p *Plugin) siteURL() string {
+	if u := p.client.Configuration.GetConfig().ServiceSettings.SiteURL; u != nil {
+		return *u
+	}
+	return ""
 }
 
 // ExecuteCommand handles `/apps`.

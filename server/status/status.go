@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/config"
 )
 
@@ -31,12 +32,26 @@ type Report struct {
 	BucketError     string        `json:"bucket_error,omitempty"`
 	Problems        []string      `json:"problems,omitempty"`
 	CheckedAt       time.Time     `json:"checked_at"`
+	catalog.Status
+	InstalledApps []InstalledApp `json:"installed_apps"`
+}
+
+// InstalledApp is an installed app's line in the status.
+type InstalledApp struct {
+	AppID   string `json:"app_id"`
+	Version string `json:"version"`
+	Enabled bool   `json:"enabled"`
 }
 
 // Check builds a report for cfg. s3api may be nil when no credentials are
 // set; the bucket is then reported unreachable with the reason.
-func Check(ctx context.Context, version string, cfg *config.Config, s3api s3store.HeadBucketAPI) Report {
+func Check(ctx context.Context, version string, cfg *config.Config, s3api s3store.HeadBucketAPI, cat catalog.Status, installed []InstalledApp) Report {
+	if installed == nil {
+		installed = []InstalledApp{}
+	}
 	r := Report{
+		Status:         cat,
+		InstalledApps:  installed,
 		PluginVersion:  version,
 		CredentialsSet: cfg.AWSEnabled(),
 		Region:         cfg.Region,
@@ -88,6 +103,25 @@ func (r Report) Markdown() string {
 	for _, p := range r.Problems {
 		row(&b, "Configuration problem", p)
 	}
+	row(&b, "Apps in catalog", fmt.Sprintf("%d (%d manifests, %d skipped)", r.Apps, r.Manifests, r.Skipped))
+	switch {
+	case r.LastSync.IsZero():
+		row(&b, "Last catalog sync", "never")
+	case r.FromCache:
+		row(&b, "Last catalog sync", r.LastSync.UTC().Format(time.RFC3339)+" (served from the cache)")
+	default:
+		row(&b, "Last catalog sync", r.LastSync.UTC().Format(time.RFC3339))
+	}
+	if r.LastError != "" {
+		row(&b, "Catalog problem", r.LastError)
+	}
+	enabled := 0
+	for _, a := range r.InstalledApps {
+		if a.Enabled {
+			enabled++
+		}
+	}
+	row(&b, "Installed apps", fmt.Sprintf("%d (%d enabled)", len(r.InstalledApps), enabled))
 	return b.String()
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
+	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/config"
 )
 
@@ -37,7 +38,7 @@ func testConfig(t *testing.T, endpoint, bucket string) *config.Config {
 func check(t *testing.T, cfg *config.Config) Report {
 	t.Helper()
 	clients := awsclient.New(awsclient.Options{Region: cfg.Region, Credentials: cfg.Credentials, Endpoints: cfg.Endpoints, MaxAttempts: 1})
-	return Check(context.Background(), "1.0.0", cfg, clients.S3())
+	return Check(context.Background(), "1.0.0", cfg, clients.S3(), catalog.Status{}, nil)
 }
 
 func TestCheckAgainstS3Server(t *testing.T) {
@@ -89,7 +90,7 @@ func TestCheckProblems(t *testing.T) {
 
 func TestCheckWithoutCredentials(t *testing.T) {
 	cfg := config.Load(config.Settings{}, func(string) string { return "" })
-	r := Check(context.Background(), "1.0.0", cfg, nil)
+	r := Check(context.Background(), "1.0.0", cfg, nil, catalog.Status{}, nil)
 	assert.False(t, r.CredentialsSet)
 	assert.False(t, r.BucketReachable)
 	assert.Contains(t, r.BucketError, "MM_APPS_AWS_ACCESS_KEY and MM_APPS_AWS_SECRET_KEY")
@@ -103,7 +104,7 @@ func TestMarkdownEscapesTableCells(t *testing.T) {
 	md := r.Markdown()
 	assert.Contains(t, md, `| Bucket reachable | no: a\|b c |`)
 	assert.Contains(t, md, `| Configuration problem | x\|y |`)
-	assert.Equal(t, 7, strings.Count(md, "\n|")) // header row, separator, 5 rows
+	assert.Equal(t, 10, strings.Count(md, "\n|")) // header row, separator, 8 rows
 }
 
 // leakyS3 fails with an error that quotes the credentials, as a badly
@@ -115,7 +116,7 @@ func (leakyS3) HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Opti
 }
 
 func TestCheckRedactsSecrets(t *testing.T) {
-	r := Check(context.Background(), "1.0.0", testConfig(t, "http://127.0.0.1:1", "apps-bucket"), leakyS3{})
+	r := Check(context.Background(), "1.0.0", testConfig(t, "http://127.0.0.1:1", "apps-bucket"), leakyS3{}, catalog.Status{}, nil)
 	assert.Contains(t, r.BucketError, "bad key ******** with secret ********")
 	assert.NotContains(t, r.Markdown(), testSecret)
 	assert.NotContains(t, r.Markdown(), testKey)

@@ -1,0 +1,180 @@
+// Package appcall calls installed apps: it picks the Lambda function that
+// serves a call path, fills in the call context and decodes the answer. The
+// REST route, slash commands and the install flow all call through here.
+package appcall
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/aws/awsnames"
+	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
+	"github.com/lambda-apps/lambda-apps/server/store"
+)
+
+// Errors a call can wrap; the REST API maps them to status codes.
+var (
+	ErrBadRequest    = errors.New("bad call request")
+	ErrForbiddenPath = errors.New("this path cannot be called from a client")
+	ErrNotInstalled  = errors.New("app is not installed")
+	ErrDisabled      = errors.New("app is disabled")
+	ErrNoFunction    = errors.New("no function serves this path")
+	ErrUnavailable   = errors.New("AWS apps are unavailable")
+	ErrAppFailed     = errors.New("the app failed")
+)
+
+// PluginPath is where the plugin serves HTTP on the site.
+const PluginPath = "/plugins/lambda-apps"
+
+// Invoker calls Lambda functions.
+type Invoker interface {
+	Call(ctx context.Context, function, path string, callRequest []byte) ([]byte, error)
+	Notify(ctx context.Context, function, path string, callRequest []byte) error
+}
+
+// Deps are the services a Service uses. The functions return the current
+// values, which change with the configuration.
+type Deps struct {
+	Apps    *store.Apps
+	Invoker func() (Invoker, error)
+	Timeout func() time.Duration
+	SiteURL func() string
+}
+
+// Service calls apps.
+type Service struct{ Deps }
+
+// New returns a Service.
+func New(d Deps) *Service { return &Service{d} }
+
+// UserCall is a call from a user agent (the REST API): the app must be
+// installed and enabled, and lifecycle paths cannot be called.
+func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error) {
+	if creq.Context.AppID == "" {
+		return nil, fmt.Errorf("%w: context.app_id is required", ErrBadRequest)
+	}
+	app, err := s.Apps.Get(creq.Context.AppID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotInstalled, creq.Context.AppID)
+	}
+	if app.Disabled {
+		return nil, fmt.Errorf("%w: %s (an admin can run /apps enable %s)", ErrDisabled, app.ID(), app.ID())
+	}
+	p, err := CleanPath(creq.Path)
+	if err != nil {
+		return nil, err
+	}
+	if isLifecyclePath(&app.Manifest, p) {
+		return nil, fmt.Errorf("%w: %s", ErrForbiddenPath, p)
+	}
+	creq.Path = p
+	creq.Context.UserID = userID
+	return s.Call(ctx, app, creq, userID)
+}
+
+// Call invokes app for creq on behalf of actingUserID and returns its
+// answer. It does no permission checks: callers do.
+func (s *Service) Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error) {
+	fn, payload, inv, err := s.prepare(app, creq, actingUserID)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	body, err := inv.Call(ctx, fn, creq.Path, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrAppFailed, app.ID(), err)
+	}
+	resp, err := apps.DecodeCallResponse(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s answered %s with something that is not a call response: %w", ErrAppFailed, app.ID(), creq.Path, err)
+	}
+	return resp, nil
+}
+
+// Notify invokes app asynchronously (Lambda Event invocation).
+func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) error {
+	fn, payload, inv, err := s.prepare(app, creq, actingUserID)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	return inv.Notify(ctx, fn, creq.Path, payload)
+}
+
+func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (string, []byte, Invoker, error) {
+	m := &app.Manifest
+	if m.AWSLambda == nil {
+		return "", nil, nil, fmt.Errorf("%w: %s has no aws_lambda section (only AWS Lambda apps are served)", ErrNoFunction, app.ID())
+	}
+	fn, ok := awsnames.MatchFunction(m.AWSLambda.Functions, creq.Path)
+	if !ok {
+		return "", nil, nil, fmt.Errorf("%w: %s has no function for %s", ErrNoFunction, app.ID(), creq.Path)
+	}
+	name, err := awsnames.LambdaName(string(m.AppID), string(m.Version), fn.Name)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("%w: %s: %w", ErrNoFunction, app.ID(), err)
+	}
+	inv, err := s.Invoker()
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	s.fillContext(app, creq, actingUserID)
+	payload, err := json.Marshal(creq)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("%w: encode: %w", ErrBadRequest, err)
+	}
+	return name, payload, inv, nil
+}
+
+func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) {
+	c := &creq.Context
+	c.AppID = app.ID()
+	// A client never sets the expanded part: only the plugin does.
+	c.ExpandedContext = apps.ExpandedContext{
+		MattermostSiteURL: s.SiteURL(),
+		AppPath:           PluginPath + "/apps/" + string(app.ID()),
+		BotUserID:         app.BotUserID,
+	}
+	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone && creq.Expand.ActingUser.Level() != apps.ExpandDefault {
+		c.ActingUser, _ = json.Marshal(map[string]string{"id": actingUserID})
+	}
+}
+
+// CleanPath validates and cleans a call path.
+func CleanPath(p string) (string, error) {
+	if p == "" || !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("%w: path %q must start with /", ErrBadRequest, p)
+	}
+	if strings.ContainsAny(p, "?#\\") {
+		return "", fmt.Errorf("%w: path %q must not contain ?, # or \\", ErrBadRequest, p)
+	}
+	return path.Clean(p), nil
+}
+
+// isLifecyclePath reports whether p is one the plugin calls itself and a
+// client must never reach: /ping, the on_* calls, OAuth2 and webhook paths.
+func isLifecyclePath(m *apps.Manifest, p string) bool {
+	paths := []string{"/ping", apps.DefaultGetOAuth2ConnectURLPath, apps.DefaultOnOAuth2CompletePath, apps.DefaultOnRemoteWebhookPath}
+	for _, c := range []*apps.Call{m.OnInstall, m.OnVersionChanged, m.OnUninstall, m.OnEnable, m.OnDisable, m.GetOAuth2ConnectURL, m.OnOAuth2Complete, m.OnRemoteWebhook} {
+		if c != nil && c.Path != "" {
+			paths = append(paths, c.Path)
+		}
+	}
+	for _, lp := range paths {
+		if lp != "" && path.Clean(lp) == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Lambda wraps a lambdainvoke.Client as an Invoker.
+var _ Invoker = (*lambdainvoke.Client)(nil)

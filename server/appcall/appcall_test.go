@@ -1,0 +1,175 @@
+package appcall
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/pluginapi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
+	"github.com/lambda-apps/lambda-apps/server/store"
+)
+
+type recorded struct {
+	function, path string
+	creq           apps.CallRequest
+	async          bool
+}
+
+type fakeInvoker struct {
+	calls  []recorded
+	answer string
+	err    error
+}
+
+func (f *fakeInvoker) record(function, path string, body []byte, async bool) {
+	var creq apps.CallRequest
+	_ = json.Unmarshal(body, &creq)
+	f.calls = append(f.calls, recorded{function, path, creq, async})
+}
+
+func (f *fakeInvoker) Call(_ context.Context, function, path string, body []byte) ([]byte, error) {
+	f.record(function, path, body, false)
+	return []byte(f.answer), f.err
+}
+
+func (f *fakeInvoker) Notify(_ context.Context, function, path string, body []byte) error {
+	f.record(function, path, body, true)
+	return f.err
+}
+
+func testApp() *store.InstalledApp {
+	return &store.InstalledApp{
+		BotUserID: "bot1",
+		Manifest: apps.Manifest{
+			AppID: "hello.app", Version: "0.1.0", DisplayName: "Hello", HomepageURL: "https://example.com",
+			OnInstall: apps.NewCall("/install"),
+			AWSLambda: &apps.AWSLambda{Functions: []apps.AWSLambdaFunction{
+				{Path: "/", Name: "main", Handler: "bootstrap", Runtime: "provided.al2023"},
+				{Path: "/admin", Name: "admin fn", Handler: "bootstrap", Runtime: "provided.al2023"},
+			}},
+		},
+	}
+}
+
+func newTestService(t *testing.T, inv *fakeInvoker, invErr error) *Service {
+	t.Helper()
+	st := store.NewApps(&pluginapi.MemoryStore{}, nil)
+	require.NoError(t, st.Put(testApp()))
+	disabled := testApp()
+	disabled.Manifest.AppID = "off.app"
+	disabled.Disabled = true
+	require.NoError(t, st.Put(disabled))
+	return New(Deps{
+		Apps: st,
+		Invoker: func() (Invoker, error) {
+			if invErr != nil {
+				return nil, invErr
+			}
+			return inv, nil
+		},
+		Timeout: func() time.Duration { return time.Second },
+		SiteURL: func() string { return "http://mm.example" },
+	})
+}
+
+func TestUserCallRoutesAndFillsContext(t *testing.T) {
+	inv := &fakeInvoker{answer: `{"text":"hi"}`}
+	s := newTestService(t, inv, nil)
+	creq := &apps.CallRequest{
+		Call:    apps.Call{Path: "/admin/x/../do", Expand: &apps.Expand{ActingUser: apps.ExpandSummary}},
+		Context: apps.Context{AppID: "hello.app", ChannelID: "ch1", ExpandedContext: apps.ExpandedContext{BotAccessToken: "forged"}},
+	}
+	resp, err := s.UserCall(context.Background(), "user1", creq)
+	require.NoError(t, err)
+	assert.Equal(t, apps.CallResponseTypeOK, resp.Type, "empty type means ok")
+	assert.Equal(t, "hi", resp.Text)
+
+	require.Len(t, inv.calls, 1)
+	c := inv.calls[0]
+	assert.Equal(t, "hello-app_0-1-0_admin-fn", c.function)
+	assert.Equal(t, "/admin/do", c.path)
+	assert.Equal(t, "/admin/do", c.creq.Path)
+	assert.Equal(t, apps.AppID("hello.app"), c.creq.Context.AppID)
+	assert.Equal(t, "ch1", c.creq.Context.ChannelID)
+	assert.Equal(t, "user1", c.creq.Context.UserID)
+	assert.Equal(t, "http://mm.example", c.creq.Context.MattermostSiteURL)
+	assert.Equal(t, "/plugins/lambda-apps/apps/hello.app", c.creq.Context.AppPath)
+	assert.Equal(t, "bot1", c.creq.Context.BotUserID)
+	assert.Empty(t, c.creq.Context.BotAccessToken, "clients cannot inject expanded values")
+	assert.JSONEq(t, `{"id":"user1"}`, string(c.creq.Context.ActingUser))
+}
+
+func TestUserCallRefusals(t *testing.T) {
+	tests := []struct {
+		name, appID, path string
+		want              error
+	}{
+		{"no app id", "", "/x", ErrBadRequest},
+		{"not installed", "nope.app", "/x", ErrNotInstalled},
+		{"disabled", "off.app", "/x", ErrDisabled},
+		{"relative path", "hello.app", "x", ErrBadRequest},
+		{"query in path", "hello.app", "/x?y=1", ErrBadRequest},
+		{"ping", "hello.app", "/ping", ErrForbiddenPath},
+		{"on_install", "hello.app", "/install", ErrForbiddenPath},
+		{"on_install uncleaned", "hello.app", "/a/../install/", ErrForbiddenPath},
+		{"webhook", "hello.app", "/webhook", ErrForbiddenPath},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &fakeInvoker{answer: `{}`}
+			s := newTestService(t, inv, nil)
+			_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: tt.path}, Context: apps.Context{AppID: apps.AppID(tt.appID)}})
+			require.ErrorIs(t, err, tt.want)
+			assert.Empty(t, inv.calls, "nothing was invoked")
+		})
+	}
+}
+
+func TestCallFailures(t *testing.T) {
+	t.Run("no credentials", func(t *testing.T) {
+		s := newTestService(t, nil, errors.New("set the keys"))
+		_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+		require.ErrorIs(t, err, ErrUnavailable)
+		assert.Contains(t, err.Error(), "set the keys")
+	})
+	t.Run("lambda error", func(t *testing.T) {
+		inv := &fakeInvoker{err: &lambdainvoke.FunctionError{Function: "f", Type: "Runtime.ExitError", Message: "exit status 2"}}
+		s := newTestService(t, inv, nil)
+		_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+		require.ErrorIs(t, err, ErrAppFailed)
+		var fe *lambdainvoke.FunctionError
+		require.ErrorAs(t, err, &fe)
+		assert.Contains(t, err.Error(), "Runtime.ExitError: exit status 2")
+	})
+	t.Run("not a call response", func(t *testing.T) {
+		inv := &fakeInvoker{answer: `<html>`}
+		s := newTestService(t, inv, nil)
+		_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+		require.ErrorIs(t, err, ErrAppFailed)
+		assert.Contains(t, err.Error(), "not a call response")
+	})
+	t.Run("no aws_lambda", func(t *testing.T) {
+		inv := &fakeInvoker{}
+		s := newTestService(t, inv, nil)
+		app := testApp()
+		app.Manifest.AWSLambda = nil
+		_, err := s.Call(context.Background(), app, &apps.CallRequest{Call: apps.Call{Path: "/x"}}, "u")
+		require.ErrorIs(t, err, ErrNoFunction)
+	})
+}
+
+func TestNotifyIsAsync(t *testing.T) {
+	inv := &fakeInvoker{}
+	s := newTestService(t, inv, nil)
+	require.NoError(t, s.Notify(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/event"}}, ""))
+	require.Len(t, inv.calls, 1)
+	assert.True(t, inv.calls[0].async)
+	assert.Equal(t, "hello-app_0-1-0_main", inv.calls[0].function)
+}

@@ -1,0 +1,58 @@
+package plugin
+
+import (
+	"context"
+	"time"
+)
+
+// startBackground syncs the catalog once now and then periodically (the
+// System Console interval; 0 = only on demand). Sync problems are logged
+// and shown in the status; they never stop the loop.
+func (p *Plugin) startBackground() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	p.mu.Lock()
+	p.stop, p.done = cancel, done
+	p.mu.Unlock()
+	go func() {
+		defer close(done)
+		p.syncOnce(ctx)
+		for {
+			interval := p.services().cfg.CatalogRefresh
+			if interval <= 0 {
+				<-ctx.Done()
+				return
+			}
+			t := time.NewTimer(interval)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+				p.syncOnce(ctx)
+			}
+		}
+	}()
+}
+
+func (p *Plugin) syncOnce(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	_, _ = p.refresh(ctx) // refresh logs and records the outcome
+}
+
+func (p *Plugin) stopBackground() {
+	p.mu.Lock()
+	stop, done := p.stop, p.done
+	p.stop, p.done = nil, nil
+	p.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+}
+
+func (p *Plugin) restartBackground() {
+	p.stopBackground()
+	p.startBackground()
+}
