@@ -44,6 +44,15 @@ dist: server webapp
 	@rm -rf dist/bundle
 	@echo "plugin bundle: $(BUNDLE)"
 
+.PHONY: lambda-local
+lambda-local:
+	@mkdir -p dist
+	CGO_ENABLED=0 $(GO) build -trimpath -o dist/lambda-local ./cmd/lambda-local
+
+.PHONY: bundle-example
+bundle-example:
+	build/bundle-example.sh
+
 .PHONY: appsctl
 appsctl:
 	@mkdir -p dist

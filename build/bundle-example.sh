@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the sample app examples/hello for AWS Lambda and packs the bundle
+# that `appsctl aws deploy` takes:
+#
+#   dist/examples/<app_id>-<version>-bundle.zip
+#     manifest.json
+#     <function>.zip      one per aws_lambda function: the binary as its handler ("bootstrap")
+#     static/...          the app's static assets (icon.png)
+#
+# The binary is built for linux/amd64 with CGO_ENABLED=0 and -tags lambda.norpc,
+# as the provided.al2023 runtime wants. Zips are written with python3's zipfile
+# module (the zip command may be missing) with fixed timestamps, so the same
+# sources give the same bundle.
+#
+# Usage: build/bundle-example.sh [output-dir]      (default: dist/examples)
+# Environment: GO (go command, default "go").
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+app="$root/examples/hello"
+out=${1:-"$root/dist/examples"}
+go=${GO:-go}
+
+command -v python3 >/dev/null || { echo "bundle-example: python3 is required to write the zips" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "bundle-example: building examples/hello for linux/amd64"
+(cd "$root" && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 "$go" build -tags lambda.norpc -trimpath \
+	-ldflags='-s -w' -buildvcs=false -o "$work/bootstrap" ./examples/hello)
+
+mkdir -p "$out"
+python3 - "$app" "$work" "$out" <<'PY'
+import json, os, sys, zipfile
+
+app, work, out = sys.argv[1:]
+EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: reproducible zips
+
+
+def add(zf, arcname, data, mode):
+    info = zipfile.ZipInfo(arcname, date_time=EPOCH)
+    info.create_system = 3  # Unix, so the mode bits below are honoured
+    info.external_attr = (0o100000 | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+with open(os.path.join(app, "manifest.json"), "rb") as f:
+    manifest_bytes = f.read()
+manifest = json.loads(manifest_bytes)
+app_id, version = manifest["app_id"], manifest.get("version", "")
+functions = manifest.get("aws_lambda", {}).get("functions", [])
+if not functions:
+    sys.exit("bundle-example: manifest.json has no aws_lambda functions")
+
+with open(os.path.join(work, "bootstrap"), "rb") as f:
+    binary = f.read()
+
+bundle = os.path.join(out, f"{app_id}-{version}-bundle.zip")
+tmp = bundle + ".tmp"
+with zipfile.ZipFile(tmp, "w") as bz:
+    add(bz, "manifest.json", manifest_bytes, 0o644)
+    for fn in functions:
+        # Every function of this app is the same binary, named as its handler.
+        pkg = os.path.join(work, fn["name"] + ".zip")
+        with zipfile.ZipFile(pkg, "w") as fz:
+            add(fz, fn["handler"], binary, 0o755)
+        with open(pkg, "rb") as f:
+            add(bz, fn["name"] + ".zip", f.read(), 0o644)
+    static = os.path.join(app, "static")
+    for dirpath, dirnames, filenames in os.walk(static):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, static).replace(os.sep, "/")
+            with open(path, "rb") as f:
+                add(bz, "static/" + rel, f.read(), 0o644)
+os.replace(tmp, bundle)
+
+with zipfile.ZipFile(bundle) as bz:
+    for info in bz.infolist():
+        print(f"  {info.file_size:>10}  {info.filename}")
+print(f"bundle-example: wrote {os.path.relpath(bundle)}")
+PY

@@ -1,0 +1,98 @@
+// Command hello is a sample Mattermost App that runs as an AWS Lambda
+// function. The Lambda Apps plugin invokes it with an API Gateway v1-style
+// event whose body is the CallRequest JSON, and expects an API Gateway
+// response whose body is the CallResponse JSON.
+//
+// Build it for Lambda (runtime provided.al2023, executable "bootstrap"):
+//
+//	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -tags lambda.norpc -o bootstrap .
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+// Event is the invocation payload the plugin sends.
+type Event struct {
+	Path            string            `json:"path"`
+	HTTPMethod      string            `json:"httpMethod"`
+	Headers         map[string]string `json:"headers"`
+	Body            string            `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded,omitempty"`
+}
+
+// Response is the invocation result the plugin expects.
+type Response struct {
+	StatusCode      int               `json:"statusCode"`
+	Headers         map[string]string `json:"headers"`
+	Body            string            `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded"`
+}
+
+// route answers one call path.
+type route func(ctx context.Context, req CallRequest) CallResponse
+
+// routes maps call paths to their handlers.
+var routes = map[string]route{
+	"/ping":          func(context.Context, CallRequest) CallResponse { return CallResponse{Type: TypeOK} },
+	"/bindings":      bindings,
+	"/install":       install,
+	"/greet":         greet,
+	"/survey/form":   surveyForm,
+	"/survey/submit": surveySubmit,
+	"/echo":          echo,
+	"/fail":          fail,
+	"/crash":         crash,
+	"/slow":          slow,
+}
+
+// handle is the Lambda handler.
+func handle(ctx context.Context, ev Event) (Response, error) {
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		decoded, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return reply(http.StatusBadRequest, errorResponse("the body is not valid base64: %v", err)), nil
+		}
+		body = decoded
+	}
+	var req CallRequest
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			return reply(http.StatusBadRequest, errorResponse("the body is not a CallRequest: %v", err)), nil
+		}
+	}
+	path := ev.Path
+	if path == "" {
+		path = req.Path
+	}
+	r, ok := routes[path]
+	if !ok {
+		return reply(http.StatusNotFound, errorResponse("%s is not a path of this app", path)), nil
+	}
+	log.Printf("call %s from user %q at %q", path, req.Context.UserID, req.Context.Location)
+	return reply(http.StatusOK, r(ctx, req)), nil
+}
+
+// reply wraps a CallResponse into the Lambda response.
+func reply(status int, resp CallResponse) Response {
+	body, err := json.Marshal(resp)
+	if err != nil { // cannot happen: the response holds only JSON-safe values
+		status, body = http.StatusInternalServerError, []byte(`{"type":"error","text":"encoding the response failed"}`)
+	}
+	return Response{StatusCode: status, Headers: map[string]string{"Content-Type": "application/json"}, Body: string(body)}
+}
+
+// errorResponse is an error CallResponse.
+func errorResponse(format string, args ...any) CallResponse {
+	return CallResponse{Type: TypeError, Text: fmt.Sprintf(format, args...)}
+}
+
+func main() { lambda.Start(handle) }

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// invoke runs the Lambda handler in-process, the way the runtime does: JSON
+// event in, JSON response out.
+func invoke(t *testing.T, ev Event) Response {
+	t.Helper()
+	payload, err := json.Marshal(ev)
+	require.NoError(t, err)
+	out, err := lambda.NewHandler(handle).Invoke(context.Background(), payload)
+	require.NoError(t, err)
+	var resp Response
+	require.NoError(t, json.Unmarshal(out, &resp), "response %s", out)
+	assert.Equal(t, "application/json", resp.Headers["Content-Type"])
+	return resp
+}
+
+// call sends a CallRequest to path the way the plugin does and decodes the
+// CallResponse.
+func call(t *testing.T, path string, req CallRequest) (int, CallResponse, string) {
+	t.Helper()
+	req.Path = path
+	body, err := json.Marshal(req)
+	require.NoError(t, err)
+	resp := invoke(t, Event{
+		Path:       path,
+		HTTPMethod: http.MethodPost,
+		Headers:    map[string]string{"Content-Type": "application/json"},
+		Body:       string(body),
+	})
+	var cr CallResponse
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &cr), "body %s", resp.Body)
+	return resp.StatusCode, cr, resp.Body
+}
+
+func withUser(values map[string]any) CallRequest {
+	return CallRequest{
+		Values:  values,
+		Context: Context{AppID: "hello-lambda", UserID: "u1", ActingUser: &User{ID: "u1", Username: "alice"}},
+	}
+}
+
+func TestCalls(t *testing.T) {
+	tests := []struct {
+		name     string
+		path     string
+		req      CallRequest
+		wantType string
+		wantText string
+	}{
+		{"ping", "/ping", CallRequest{}, TypeOK, ""},
+		{"install names the admin", "/install", withUser(nil), TypeOK, "Hello Lambda was installed by @alice. Try `/hello greet` or `/hello survey`."},
+		{"greet by name", "/greet", withUser(map[string]any{"name": " Bob "}), TypeOK, "Hello, Bob!"},
+		{"greet the acting user", "/greet", withUser(nil), TypeOK, "Hello, alice!"},
+		{"greet without context", "/greet", CallRequest{}, TypeOK, "Hello, stranger!"},
+		{"echo quotes the post", "/echo", CallRequest{Context: Context{Post: &Post{ID: "p1", Message: "hi\nthere"}}}, TypeOK, "> hi\n> there"},
+		{"echo without post", "/echo", CallRequest{}, TypeError, "There is no post to echo: the call did not expand the post."},
+		{"fail", "/fail", CallRequest{}, TypeError, "This call fails on purpose."},
+		{"slow for a moment", "/slow", CallRequest{Values: map[string]any{"seconds": 0.01}}, TypeOK, "Slept 0.01 seconds."},
+		{"slow with a string value", "/slow", CallRequest{Values: map[string]any{"seconds": "0"}}, TypeOK, "Slept 0 seconds."},
+		{
+			"survey submit",
+			"/survey/submit",
+			withUser(map[string]any{"comment": "All good", "rating": map[string]any{"label": "Great", "value": "great"}, "subscribe": true}),
+			TypeOK,
+			`Thanks, @alice! Rating: Great, comment: "All good", updates on.`,
+		},
+		{
+			"survey submit with a plain rating value",
+			"/survey/submit",
+			CallRequest{Values: map[string]any{"comment": "meh", "rating": "bad"}},
+			TypeOK,
+			`Thanks, you! Rating: Not great, comment: "meh", no updates.`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, resp, _ := call(t, tt.path, tt.req)
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, tt.wantType, resp.Type)
+			assert.Equal(t, tt.wantText, resp.Text)
+		})
+	}
+}
+
+func TestSurveyFieldErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   map[string]string
+	}{
+		{"nothing filled in", nil, map[string]string{"comment": "Please write a comment.", "rating": "Please pick a rating."}},
+		{"no rating", map[string]any{"comment": "ok"}, map[string]string{"rating": "Please pick a rating."}},
+		{"unknown rating", map[string]any{"comment": "ok", "rating": "superb"}, map[string]string{"rating": "Please pick a rating."}},
+		{"blank comment", map[string]any{"comment": "  ", "rating": "fine"}, map[string]string{"comment": "Please write a comment."}},
+		{"comment too long", map[string]any{"comment": strings.Repeat("x", maxCommentLength+1), "rating": "fine"},
+			map[string]string{"comment": "Please keep it under 500 characters."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, body := call(t, "/survey/submit", CallRequest{Values: tt.values})
+			assert.Equal(t, http.StatusOK, status)
+			var resp struct {
+				Type string
+				Data struct{ Errors map[string]string }
+			}
+			require.NoError(t, json.Unmarshal([]byte(body), &resp))
+			assert.Equal(t, TypeError, resp.Type)
+			assert.Equal(t, tt.want, resp.Data.Errors)
+		})
+	}
+}
+
+func TestSurveyForm(t *testing.T) {
+	_, resp, _ := call(t, "/survey/form", withUser(nil))
+	require.Equal(t, TypeForm, resp.Type)
+	require.NotNil(t, resp.Form)
+	assert.NotEmpty(t, resp.Form.Title)
+	assert.Equal(t, "/survey/submit", resp.Form.Submit.Path)
+	types := map[string]string{}
+	for _, f := range resp.Form.Fields {
+		types[f.Name] = f.Type
+	}
+	assert.Equal(t, map[string]string{"comment": FieldText, "rating": FieldStaticSelect, "subscribe": FieldBool}, types)
+	assert.Len(t, resp.Form.Fields[1].Options, len(ratings))
+}
+
+func TestBindings(t *testing.T) {
+	_, _, body := call(t, "/bindings", withUser(nil))
+	want := `{"type":"ok","data":[
+	  {"location":"/command","bindings":[{"label":"hello","description":"Say hello","icon":"icon.png","bindings":[
+	    {"label":"greet","description":"Greets you","form":{"fields":[{"name":"name","type":"text","label":"name","position":1}],
+	      "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}},
+	    {"label":"survey","description":"Opens a form","submit":{"path":"/survey/form"}}]}]},
+	  {"location":"/channel_header","bindings":[{"location":"send","label":"Say hello","icon":"icon.png",
+	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]},
+	  {"location":"/post_menu","bindings":[{"location":"echo","label":"Echo post",
+	    "submit":{"path":"/echo","expand":{"post":"summary"}}}]}]}`
+	assert.JSONEq(t, want, body)
+}
+
+func TestEventHandling(t *testing.T) {
+	tests := []struct {
+		name       string
+		ev         Event
+		wantStatus int
+		wantType   string
+	}{
+		{"unknown path", Event{Path: "/nope", Body: `{}`}, http.StatusNotFound, TypeError},
+		{"body is not JSON", Event{Path: "/ping", Body: `{`}, http.StatusBadRequest, TypeError},
+		{"base64 body", Event{Path: "/greet", Body: base64.StdEncoding.EncodeToString([]byte(`{"values":{"name":"B64"}}`)), IsBase64Encoded: true}, http.StatusOK, TypeOK},
+		{"bad base64", Event{Path: "/greet", Body: "%%%", IsBase64Encoded: true}, http.StatusBadRequest, TypeError},
+		{"path from the call when the event has none", Event{Body: `{"path":"/ping"}`}, http.StatusOK, TypeOK},
+		{"empty body", Event{Path: "/ping"}, http.StatusOK, TypeOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := invoke(t, tt.ev)
+			assert.Equal(t, tt.wantStatus, resp.StatusCode)
+			var cr CallResponse
+			require.NoError(t, json.Unmarshal([]byte(resp.Body), &cr))
+			assert.Equal(t, tt.wantType, cr.Type)
+		})
+	}
+}
+
+// TestCrash runs the /crash call in a child process, since it exits.
+func TestCrash(t *testing.T) {
+	if os.Getenv("HELLO_CRASH_CHILD") == "1" {
+		invoke(t, Event{Path: "/crash", Body: `{}`})
+		return // not reached
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrash$")
+	cmd.Env = append(os.Environ(), "HELLO_CRASH_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	require.True(t, errors.As(err, &exitErr), "the child must exit with an error; output:\n%s", out)
+	assert.Equal(t, 2, exitErr.ExitCode())
+}
+
+func TestManifest(t *testing.T) {
+	data, err := os.ReadFile("manifest.json")
+	require.NoError(t, err)
+	var m struct {
+		AppID       string `json:"app_id"`
+		Version     string `json:"version"`
+		DisplayName string `json:"display_name"`
+		HomepageURL string `json:"homepage_url"`
+		Icon        string `json:"icon"`
+		OnInstall   Call   `json:"on_install"`
+		AWSLambda   struct {
+			Functions []struct{ Path, Name, Handler, Runtime string } `json:"functions"`
+		} `json:"aws_lambda"`
+	}
+	require.NoError(t, json.Unmarshal(data, &m))
+	assert.Equal(t, "hello-lambda", m.AppID)
+	assert.Equal(t, "0.1.0", m.Version)
+	assert.Equal(t, "Hello Lambda", m.DisplayName)
+	assert.FileExists(t, filepath.Join("static", m.Icon))
+	assert.Contains(t, routes, m.OnInstall.Path, "on_install calls a path the app serves")
+	require.Len(t, m.AWSLambda.Functions, 1)
+	fn := m.AWSLambda.Functions[0]
+	assert.Equal(t, "/", fn.Path)
+	assert.Equal(t, "hello", fn.Name)
+	assert.Equal(t, "bootstrap", fn.Handler)
+	assert.Equal(t, "provided.al2023", fn.Runtime)
+
+	icon, err := os.ReadFile(filepath.Join("static", m.Icon))
+	require.NoError(t, err)
+	assert.Equal(t, "image/png", http.DetectContentType(icon))
+}
