@@ -88,7 +88,7 @@ test-webapp: webapp/node_modules/.installed
 	cd webapp && npm test --silent
 
 .PHONY: e2e
-e2e: dist
+e2e: dist bundle-example
 	MM_VERSION=$(MM_VERSION) build/scripts/e2e.sh
 
 .PHONY: test

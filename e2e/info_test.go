@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"strings"
+	"time"
 	"net/http"
 	"os"
 	"testing"
@@ -108,4 +110,32 @@ func TestInfoWithMissingBucket(t *testing.T) {
 	text := s.command(t, s.adminToken, "/apps info")
 	assert.Contains(t, text, "| Bucket | `no-such-bucket-here` (environment) |")
 	assert.Contains(t, text, "bucket \"no-such-bucket-here\" does not exist")
+}
+
+func TestRestartWithS3DownServesCachedCatalog(t *testing.T) {
+	installHello(t)
+	s := getStack(t)
+	s.restartWithEnv(t, func(env map[string]string) {
+		env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9" // S3 down; Lambda still reachable
+	})
+	// The catalog is served from the KV cache at once; the failed sync
+	// attempt against S3 shows up when it has given up.
+	text := s.command(t, s.adminToken, "/apps info")
+	assert.Regexp(t, `\| Apps in catalog \| [1-9]\d* \(`, text)
+	assert.Contains(t, text, "(served from the cache)")
+	require.Eventually(t, func() bool {
+		text = s.command(t, s.adminToken, "/apps info")
+		return strings.Contains(text, "| Catalog problem | ")
+	}, 60*time.Second, 250*time.Millisecond, "the failed sync is reported: %s", text)
+	assert.Contains(t, text, "unreachable")
+
+	code, _, body := s.pluginDo(t, s.adminToken, http.MethodGet, "/api/v1/catalog", nil)
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, string(body), `"app_id":"`+helloID+`"`)
+
+	code, resp := s.call(t, s.userToken, "/greet", map[string]any{"name": "cached"})
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "Hello, cached!", resp.Text, "installed apps keep working while S3 is down")
+
+	assert.Contains(t, s.command(t, s.adminToken, "/apps refresh"), "failed")
 }

@@ -62,6 +62,7 @@ func AllowS3Upload() Option {
 // Bundle is a validated app bundle.
 type Bundle struct {
 	manifest  *apps.Manifest
+	raw       []byte
 	functions []*FunctionPackage
 	assets    []*StaticAsset
 	warnings  []string
@@ -70,6 +71,10 @@ type Bundle struct {
 
 // Manifest returns the bundle's manifest. It has an aws_lambda section.
 func (b *Bundle) Manifest() *apps.Manifest { return b.manifest }
+
+// ManifestJSON returns manifest.json exactly as it is in the bundle: this
+// is what a deploy uploads, so that apps see their own file unchanged.
+func (b *Bundle) ManifestJSON() []byte { return b.raw }
 
 // Functions returns the function packages, in the order of the manifest's
 // aws_lambda functions.
@@ -176,7 +181,7 @@ func Read(r io.ReaderAt, size int64, opts ...Option) (*Bundle, error) {
 	rd := reader{opts: o, size: size}
 	rd.scan(zr.File)
 	rd.readManifest()
-	b := &Bundle{manifest: rd.manifest}
+	b := &Bundle{manifest: rd.manifest, raw: rd.manifestData}
 	if rd.manifest != nil && rd.manifest.AWSLambda != nil {
 		b.functions = rd.matchFunctions()
 	}

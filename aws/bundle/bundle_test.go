@@ -19,6 +19,9 @@ func TestOpenLegacyFixture(t *testing.T) {
 
 	m := b.Manifest()
 	assert.Equal(t, apps.AppID("com.mattermost.servicenow"), m.AppID)
+	// The raw manifest is kept byte for byte (legacy keys and formatting included).
+	assert.Contains(t, string(b.ManifestJSON()), `"app_type": "aws_lambda"`)
+	assert.True(t, bytes.HasPrefix(b.ManifestJSON(), []byte("{\n    \"app_id\"")))
 	assert.Equal(t, apps.AppVersion("0.1.0"), m.Version)
 	assert.Empty(t, b.Warnings())
 

@@ -25,6 +25,7 @@ type reader struct {
 	manifestFile    *zip.File
 	nestedManifests []string
 	manifest        *apps.Manifest
+	manifestData    []byte
 	manifestValid   bool
 	packages        []entry
 	assets          []entry
@@ -244,6 +245,7 @@ func (rd *reader) readManifest() {
 		rd.problems.addf(ManifestName, `has no aws_lambda section; a bundle for AWS Lambda needs "aws_lambda": {"functions": [...]}`)
 	}
 	rd.manifest = m
+	rd.manifestData = data
 	rd.manifestValid = err == nil
 }
 

@@ -25,20 +25,27 @@ wait_http() {
 # port_free PORT: nothing listens on 127.0.0.1:PORT.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# stop_pidfile PIDFILE NAME: stop the process (and its process group when it
-# leads one) named by PIDFILE, then remove the file. Touches nothing else.
+# stop_pidfile PIDFILE NAME: stop the process named by PIDFILE (SIGTERM, then SIGKILL after 30s),
+# then whatever is left of the process group it leads (e.g. plugin processes of a killed
+# server), and remove the file. Touches nothing else.
 stop_pidfile() {
-  local f=$1 name=$2 pid i
+  local f=$1 name=$2 pid i leader=0
   [[ -f $f ]] || return 0
   pid=$(cat "$f")
   if alive "$f"; then
+    [[ $(ps -o pgid= -p "$pid" | tr -d ' ') == "$pid" ]] && leader=1
     log "stopping $name (pid $pid)"
-    if [[ $(ps -o pgid= -p "$pid" | tr -d ' ') == "$pid" ]]; then kill -TERM -- "-$pid" 2>/dev/null; else kill -TERM "$pid" 2>/dev/null; fi
-    for ((i = 0; i < 100; i++)); do alive "$f" || break; sleep 0.1; done
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 300; i++)); do alive "$f" || break; sleep 0.1; done
     if alive "$f"; then
-      log "$name still alive after 10s: SIGKILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      log "$name still alive after 30s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
     fi
+  fi
+  if ((leader)) && pgrep -g "$pid" >/dev/null 2>&1; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    sleep 0.5
+    kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$f"
 }

@@ -15,13 +15,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STACK=${STACK:-dev}
 case $STACK in
-  dev) : "${MM_PORT:=8065}" "${MM_PG_PORT:=5433}" "${MOTO_PORT:=5000}" ;;
-  e2e) : "${MM_PORT:=8075}" "${MM_PG_PORT:=5443}" "${MOTO_PORT:=5010}" ;;
+  dev) : "${MM_PORT:=8065}" "${MM_PG_PORT:=5433}" "${MOTO_PORT:=5000}" "${LAMBDA_PORT:=9001}" ;;
+  e2e) : "${MM_PORT:=8075}" "${MM_PG_PORT:=5443}" "${MOTO_PORT:=5010}" "${LAMBDA_PORT:=9011}" ;;
   *) die "STACK must be dev or e2e" ;;
 esac
 export MM_VERSION=${MM_VERSION:-11.4}
 export STACK_DIR=${STACK_DIR:-$ROOT/.stack/$STACK-$MM_VERSION}
-export MM_PORT MM_PG_PORT MOTO_PORT
+export MM_PORT MM_PG_PORT MOTO_PORT LAMBDA_PORT
 export MM_SERVER_ENV_FILE=$STACK_DIR/server.env
 BUCKET=${MM_APPS_S3_BUCKET:-mattermost-apps-bucket}
 REGION=${MM_APPS_AWS_REGION:-us-east-1}
@@ -45,6 +45,7 @@ ENV
 export MM_APPS_AWS_REGION=$REGION
 export MM_APPS_S3_BUCKET=$BUCKET
 export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+export AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:$LAMBDA_PORT
 export MOTO_URL=http://127.0.0.1:$MOTO_PORT
 ENV
   mv "$STACK_DIR/aws.env.tmp" "$STACK_DIR/endpoints.env"
@@ -56,13 +57,14 @@ MM_APPS_AWS_SECRET_KEY=$MM_APPS_AWS_SECRET_KEY
 MM_APPS_AWS_REGION=$REGION
 MM_APPS_S3_BUCKET=$BUCKET
 AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:$LAMBDA_PORT
 ENV
   cat >"$STACK_DIR/env.sh" <<ENV
 # source me: everything needed to talk to the $STACK stack
 source "$STACK_DIR/mm.env"
 source "$STACK_DIR/aws.env"
 source "$STACK_DIR/endpoints.env"
-export STACK=$STACK STACK_DIR=$STACK_DIR MM_SERVER_ENV_FILE=$MM_SERVER_ENV_FILE MM_PORT=$MM_PORT MM_PG_PORT=$MM_PG_PORT MOTO_PORT=$MOTO_PORT
+export STACK=$STACK STACK_DIR=$STACK_DIR MM_SERVER_ENV_FILE=$MM_SERVER_ENV_FILE MM_PORT=$MM_PORT MM_PG_PORT=$MM_PG_PORT MOTO_PORT=$MOTO_PORT LAMBDA_PORT=$LAMBDA_PORT
 ENV
 }
 
@@ -71,6 +73,7 @@ up() {
   apt_install postgresql jq curl
   write_env
   "$S/moto.sh" up
+  "$S/lambda-local.sh" up
   curl -fsS -X PUT -o /dev/null "http://127.0.0.1:$MOTO_PORT/$BUCKET" || die "could not create bucket $BUCKET in moto"
   "$S/mattermost.sh" up
   local bundle
@@ -87,7 +90,7 @@ usage_hint() {
 Lambda Apps dev stack is up ($STACK, Mattermost $MM_VERSION).
   Mattermost   $MM_URL   admin: $MM_ADMIN_USERNAME / $MM_ADMIN_PASSWORD   user: alice / Alice-Passw0rd!
   Admin token  $MM_ADMIN_TOKEN
-  AWS (moto)   http://127.0.0.1:$MOTO_PORT   bucket: $BUCKET
+  AWS (moto)   http://127.0.0.1:$MOTO_PORT   bucket: $BUCKET   Lambda (lambda-local): http://127.0.0.1:$LAMBDA_PORT
   Environment  source $STACK_DIR/env.sh
 
 This server has no web client (it cannot be built offline); use the REST API, mmctl, or:
@@ -99,8 +102,8 @@ TXT
 
 case ${1:-up} in
   up) up; usage_hint ;;
-  down) "$S/mattermost.sh" down; "$S/moto.sh" down ;;
-  purge) "$S/mattermost.sh" down --purge; "$S/moto.sh" down; rm -rf "$STACK_DIR" ;;
+  down) "$S/mattermost.sh" down; "$S/lambda-local.sh" down; "$S/moto.sh" down ;;
+  purge) "$S/mattermost.sh" down --purge; "$S/lambda-local.sh" down; "$S/moto.sh" down; rm -rf "$STACK_DIR" ;;
   env) write_env ;;
   *) die "usage: $0 up|down|purge" ;;
 esac

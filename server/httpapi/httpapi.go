@@ -44,6 +44,8 @@ type Deps struct {
 	Catalog func() any
 	// Refresh resyncs the catalog from S3 and says what it did.
 	Refresh func(ctx context.Context) (any, error)
+	// Lifecycle installs, uninstalls, enables and disables apps.
+	Lifecycle Lifecycle
 }
 
 type api struct{ Deps }
@@ -79,6 +81,9 @@ func NewRouter(d Deps) http.Handler {
 	v1.Handle("/status", admin(a.getStatus)).Methods(http.MethodGet)
 	v1.Handle("/catalog", admin(a.getCatalog)).Methods(http.MethodGet)
 	v1.Handle("/refresh", admin(a.postRefresh)).Methods(http.MethodPost)
+	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
+		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
+	}
 	return root
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
+	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -41,6 +42,7 @@ type Plugin struct {
 	catalog *catalog.Service
 	apps    *store.Apps
 	calls   *appcall.Service
+	install *install.Service
 	command *command.Handler
 	router  http.Handler
 	stop    context.CancelFunc
@@ -86,12 +88,17 @@ func (p *Plugin) OnActivate() error {
 		Timeout: func() time.Duration { return p.services().cfg.CallTimeout },
 		SiteURL: p.siteURL,
 	})
+	p.install = install.New(install.Deps{
+		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
+		OpenIcon: p.openIcon, Log: &p.client.Log,
+	})
 	p.command = command.New(command.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText})
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log,
 		Call: p.calls.UserCall, OpenStatic: p.openStatic,
-		Catalog: func() any { return p.catalog.View() },
-		Refresh: func(ctx context.Context) (any, error) { return p.refresh(ctx) },
+		Catalog:   func() any { return p.catalog.View() },
+		Refresh:   func(ctx context.Context) (any, error) { return p.refresh(ctx) },
+		Lifecycle: p.install,
 	})
 	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
 		return fmt.Errorf("register the /apps command: %w", err)

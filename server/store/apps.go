@@ -184,3 +184,22 @@ func (s *Apps) Delete(id apps.AppID) error {
 	_, err := s.Update(id, func(*InstalledApp) (*InstalledApp, error) { return nil, nil })
 	return err
 }
+
+// DeleteAppData removes every key under the app's data prefix.
+func (s *Apps) DeleteAppData(id apps.AppID) error {
+	prefix := AppDataPrefix + string(id) + "/"
+	for {
+		keys, err := s.kv.ListKeys(0, 1000, pluginapi.WithPrefix(prefix))
+		if err != nil {
+			return fmt.Errorf("list data of %s: %w", id, err)
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		for _, k := range keys {
+			if err := s.kv.Delete(k); err != nil {
+				return fmt.Errorf("delete %s: %w", k, err)
+			}
+		}
+	}
+}

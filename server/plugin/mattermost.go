@@ -1,0 +1,61 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
+
+	"github.com/lambda-apps/lambda-apps/aws/awsnames"
+	"github.com/lambda-apps/lambda-apps/server/install"
+)
+
+// mattermostAPI adapts pluginapi to install.MattermostAPI.
+type mattermostAPI struct{ c *pluginapi.Client }
+
+func (m mattermostAPI) GetUserByUsername(username string) (*model.User, error) {
+	u, err := m.c.User.GetByUsername(username)
+	if errors.Is(err, pluginapi.ErrNotFound) {
+		return nil, install.ErrNotFound
+	}
+	return u, err
+}
+
+func (m mattermostAPI) GetBot(botUserID string, includeDeleted bool) (*model.Bot, error) {
+	return m.c.Bot.Get(botUserID, includeDeleted)
+}
+
+func (m mattermostAPI) CreateBot(bot *model.Bot) (*model.Bot, error) {
+	if err := m.c.Bot.Create(bot); err != nil {
+		return nil, err
+	}
+	return bot, nil
+}
+
+func (m mattermostAPI) PatchBot(botUserID string, patch *model.BotPatch) (*model.Bot, error) {
+	return m.c.Bot.Patch(botUserID, patch)
+}
+
+func (m mattermostAPI) UpdateBotActive(botUserID string, active bool) (*model.Bot, error) {
+	return m.c.Bot.UpdateActive(botUserID, active)
+}
+
+func (m mattermostAPI) SetProfileImage(userID string, data []byte) error {
+	return m.c.User.SetProfileImage(userID, bytes.NewReader(data))
+}
+
+// openIcon opens a static asset of an app version (installed or not yet).
+func (p *Plugin) openIcon(ctx context.Context, appID, version, name string) (io.ReadCloser, error) {
+	svc := p.services()
+	if svc.s3 == nil {
+		return nil, errNoCredentials
+	}
+	obj, err := svc.s3.Open(ctx, awsnames.StaticKey(appID, version, name), "")
+	if err != nil {
+		return nil, err
+	}
+	return obj.Body, nil
+}
