@@ -4,11 +4,11 @@ package e2e
 
 import (
 	"encoding/json"
-	"strings"
-	"time"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

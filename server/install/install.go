@@ -71,7 +71,9 @@ type Result struct {
 	Messages        []string            `json:"messages"`
 }
 
-func (r *Result) say(format string, args ...any) { r.Messages = append(r.Messages, fmt.Sprintf(format, args...)) }
+func (r *Result) say(format string, args ...any) {
+	r.Messages = append(r.Messages, fmt.Sprintf(format, args...))
+}
 
 // Request describes an install.
 type Request struct {
