@@ -12,6 +12,8 @@ LDFLAGS := -s -w -X github.com/lambda-apps/lambda-apps/server/plugin.Version=$(P
 GOLANGCI_LINT_VERSION := v2.15.0
 TOOLS := $(or $(LAMBDA_APPS_CACHE),$(HOME)/.cache/lambda-apps)/tools
 GOLANGCI_LINT := $(TOOLS)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := $(TOOLS)/versitygw-$(VERSITYGW_VERSION)/versitygw
 MM_VERSION ?= 11.4
 GO_PACKAGES := ./...
 
@@ -71,6 +73,13 @@ dev-down:
 $(GOLANGCI_LINT):
 	GOBIN=$(dir $(GOLANGCI_LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
+# versitygw: an S3 server that checks signatures, for integration tests.
+$(VERSITYGW):
+	CGO_ENABLED=0 GOBIN=$(dir $(VERSITYGW)) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+.PHONY: tools
+tools: $(GOLANGCI_LINT) $(VERSITYGW)
+
 .PHONY: check-style
 check-style: $(GOLANGCI_LINT) webapp/node_modules/.installed
 	@echo "gofmt"; test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './webapp/*'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run 'gofmt -w' on the files above"; exit 1; }
@@ -80,7 +89,7 @@ check-style: $(GOLANGCI_LINT) webapp/node_modules/.installed
 
 ## ---- tests -------------------------------------------------------------
 .PHONY: test-unit
-test-unit:
+test-unit: $(VERSITYGW)
 	$(GO) test -race -count=1 $(GO_PACKAGES)
 
 .PHONY: test-webapp

@@ -35,7 +35,18 @@ func CheckBucket(ctx context.Context, api HeadBucketAPI, bucket string) error {
 	if err == nil {
 		return nil
 	}
-	return ClassifyError(err, bucket)
+	err = ClassifyError(err, bucket)
+	// A HEAD answer has no body, so a 403 cannot tell a wrong key from a
+	// missing permission. A one-key listing says which (the error code).
+	if lister, ok := api.(s3.ListObjectsV2APIClient); ok && errors.Is(err, ErrAccessDenied) {
+		one := int32(1)
+		if _, lerr := lister.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: &bucket, MaxKeys: &one}); lerr != nil {
+			if cerr := ClassifyError(lerr, bucket); errors.Is(cerr, ErrBadCredentials) {
+				return cerr
+			}
+		}
+	}
+	return err
 }
 
 // ClassifyError turns an S3 SDK error into an actionable error that wraps

@@ -1,0 +1,109 @@
+package testservers
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
+)
+
+// RepoRoot is the repository's top folder.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+var (
+	buildMu sync.Mutex
+	built   = map[string][]byte{}
+)
+
+// HandlerZip builds the Go Lambda handler in pkg (relative to the repo
+// root, e.g. "./examples/hello") for this machine as `bootstrap` and
+// returns a function zip. Builds are cached for the test binary's life.
+func HandlerZip(t testing.TB, pkg string) []byte {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if z, ok := built[pkg]; ok {
+		return z
+	}
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", bin, pkg)
+	cmd.Dir = RepoRoot()
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+	exe, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
+	h.SetMode(0o755)
+	w, err := zw.CreateHeader(h)
+	if err == nil {
+		_, err = w.Write(exe)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatalf("zip %s: %v", pkg, err)
+	}
+	built[pkg] = buf.Bytes()
+	return buf.Bytes()
+}
+
+// Lambda is an in-process lambda-local server.
+type Lambda struct {
+	*lambdalocal.Server
+	URL string
+}
+
+// LambdaLocal starts lambda-local on a loopback port for the test.
+func LambdaLocal(t testing.TB, cfg lambdalocal.Config) *Lambda {
+	t.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := lambdalocal.New(cfg)
+	if err != nil {
+		t.Fatalf("lambda-local: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ctx, ln)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Errorf("lambda-local did not stop")
+		}
+	})
+	return &Lambda{Server: srv, URL: "http://" + ln.Addr().String()}
+}
