@@ -30,6 +30,10 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 		writeCallError(w, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err))
 		return
 	}
+	if ch := creq.Context.ChannelID; ch != "" && !a.canRead(UserID(r), ch) {
+		writeCallError(w, http.StatusForbidden, errors.New("you cannot read the channel of this call"))
+		return
+	}
 	resp, err := a.Call(r.Context(), UserID(r), &creq)
 	if err != nil {
 		code := callErrorStatus(err)

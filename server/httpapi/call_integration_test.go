@@ -73,10 +73,11 @@ func newCallStack(t *testing.T, fnTimeout int) *callStack {
 		SiteURL: func() string { return "http://mattermost.test" },
 	})
 	router := httpapi.NewRouter(httpapi.Deps{
-		Status:        func(context.Context) status.Report { return status.Report{} },
-		IsSystemAdmin: func(string) bool { return false },
-		Log:           nopLog{},
-		Call:          calls.UserCall,
+		Status:         func(context.Context) status.Report { return status.Report{} },
+		IsSystemAdmin:  func(string) bool { return false },
+		Log:            nopLog{},
+		Call:           calls.UserCall,
+		CanReadChannel: func(_, channelID string) bool { return channelID == "ch" },
 	})
 	return &callStack{router: router, lambda: lam, fn: fn}
 }

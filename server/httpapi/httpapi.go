@@ -16,6 +16,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/status"
 )
 
@@ -46,6 +47,11 @@ type Deps struct {
 	Refresh func(ctx context.Context) (any, error)
 	// Lifecycle installs, uninstalls, enables and disables apps.
 	Lifecycle Lifecycle
+	// Bindings returns the merged bindings of the enabled apps.
+	Bindings func(ctx context.Context, w bindings.Where) []apps.Binding
+	// CanReadChannel reports whether the user may read the channel: the
+	// channel named in a call or bindings context must be theirs to see.
+	CanReadChannel func(userID, channelID string) bool
 }
 
 type api struct{ Deps }
@@ -75,6 +81,7 @@ func NewRouter(d Deps) http.Handler {
 	v1 := prefixed{root, "/api/v1"}
 	v1.HandleFunc("/ping", a.ping).Methods(http.MethodPost)
 	v1.HandleFunc("/call", a.postCall).Methods(http.MethodPost)
+	v1.HandleFunc("/bindings", a.getBindings).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
@@ -133,6 +140,34 @@ func (a *api) requireAdmin(next http.Handler) http.Handler {
 
 func (a *api) getStatus(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, a.Status(r.Context()))
+}
+
+// getBindings handles GET /api/v1/bindings?channel_id=&team_id=.
+func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	where := bindings.Where{
+		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"),
+		UserAgent: firstNonEmpty(q.Get("user_agent_type"), q.Get("user_agent"), "webapp"),
+	}
+	if where.ChannelID != "" && !a.canRead(where.UserID, where.ChannelID) {
+		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+		return
+	}
+	WriteJSON(w, http.StatusOK, apps.NewDataResponse(a.Bindings(r.Context(), where)))
+}
+
+// canRead checks channel access; without a checker nothing is readable.
+func (a *api) canRead(userID, channelID string) bool {
+	return a.CanReadChannel != nil && a.CanReadChannel(userID, channelID)
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func (a *api) ping(w http.ResponseWriter, _ *http.Request) {

@@ -15,7 +15,9 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
 
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
@@ -31,6 +33,9 @@ var Version = "dev"
 const (
 	eventCatalogUpdated = "catalog_updated"
 	eventAppsChanged    = "apps_changed"
+	// eventRefreshBindings is the websocket event (clients see
+	// "custom_lambda-apps_refresh_bindings").
+	eventRefreshBindings = "refresh_bindings"
 )
 
 // Plugin implements the Mattermost plugin hooks.
@@ -43,6 +48,7 @@ type Plugin struct {
 	apps    *store.Apps
 	calls   *appcall.Service
 	install *install.Service
+	binds   *bindings.Service
 	command *command.Handler
 	router  http.Handler
 	stop    context.CancelFunc
@@ -88,14 +94,16 @@ func (p *Plugin) OnActivate() error {
 		Timeout: func() time.Duration { return p.services().cfg.CallTimeout },
 		SiteURL: p.siteURL,
 	})
+	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.siteURL, Log: &p.client.Log})
 	p.install = install.New(install.Deps{
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
-		OpenIcon: p.openIcon, Log: &p.client.Log,
+		OpenIcon: p.openIcon, Log: &p.client.Log, OnChange: p.appChanged,
 	})
 	p.command = command.New(command.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText})
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log,
-		Call: p.calls.UserCall, OpenStatic: p.openStatic,
+		Call: p.userCall, OpenStatic: p.openStatic,
+		Bindings: p.binds.ForUser, CanReadChannel: p.canReadChannel,
 		Catalog:   func() any { return p.catalog.View() },
 		Refresh:   func(ctx context.Context) (any, error) { return p.refresh(ctx) },
 		Lifecycle: p.install,
@@ -161,6 +169,7 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		if err := p.apps.Reload(); err != nil {
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
 		}
+		p.binds.Invalidate()
 	}
 }
 
@@ -174,6 +183,28 @@ func (p *Plugin) publish(id string) {
 
 func (p *Plugin) isSystemAdmin(userID string) bool {
 	return userID != "" && p.client.User.HasPermissionTo(userID, model.PermissionManageSystem)
+}
+
+func (p *Plugin) canReadChannel(userID, channelID string) bool {
+	return p.client.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
+}
+
+// appChanged runs after an app was installed, changed or removed: every
+// user's bindings may have changed.
+func (p *Plugin) appChanged(apps.AppID) {
+	p.binds.Invalidate()
+	p.API.PublishWebSocketEvent(eventRefreshBindings, map[string]any{}, &model.WebsocketBroadcast{})
+}
+
+// userCall runs a client's call and, when the app asks for it, tells the
+// user's clients to fetch bindings again.
+func (p *Plugin) userCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error) {
+	resp, err := p.calls.UserCall(ctx, userID, creq)
+	if err == nil && resp.RefreshBindings {
+		p.binds.Invalidate()
+		p.API.PublishWebSocketEvent(eventRefreshBindings, map[string]any{}, &model.WebsocketBroadcast{UserId: userID})
+	}
+	return resp, err
 }
 
 func (p *Plugin) siteURL() string {

@@ -1,0 +1,182 @@
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/store"
+)
+
+// Defaults.
+const (
+	DefaultTTL        = 15 * time.Second
+	DefaultAppTimeout = 10 * time.Second
+	maxCacheEntries   = 10000
+)
+
+// Logger is the structured logger.
+type Logger interface {
+	Warn(message string, keyValuePairs ...any)
+	Debug(message string, keyValuePairs ...any)
+}
+
+// Caller calls an app (appcall.Service).
+type Caller interface {
+	Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
+}
+
+// Deps are the services a Service uses.
+type Deps struct {
+	Apps    *store.Apps
+	Calls   Caller
+	SiteURL func() string
+	Log     Logger
+	TTL     time.Duration
+	// AppTimeout bounds one app's bindings call.
+	AppTimeout time.Duration
+	Now        func() time.Time
+}
+
+// Service fetches and caches bindings.
+type Service struct {
+	Deps
+	mu    sync.Mutex
+	cache map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	bindings []apps.Binding
+	expires  time.Time
+}
+
+// Where is the context bindings are asked for.
+type Where struct {
+	UserID, ChannelID, TeamID string
+	UserAgent                 string
+}
+
+// New returns a Service.
+func New(d Deps) *Service {
+	if d.TTL == 0 {
+		d.TTL = DefaultTTL
+	}
+	if d.AppTimeout == 0 {
+		d.AppTimeout = DefaultAppTimeout
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{Deps: d, cache: map[string]cacheEntry{}}
+}
+
+// Invalidate drops every cached answer (an app was installed, changed or
+// asked for a refresh).
+func (s *Service) Invalidate() {
+	s.mu.Lock()
+	s.cache = map[string]cacheEntry{}
+	s.mu.Unlock()
+}
+
+// ForUser returns the merged bindings of every enabled app for a user in a
+// channel: one top-level binding per location, apps' bindings below it.
+// An app that fails is left out (and logged); it never fails the others.
+func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
+	key := w.UserID + "|" + w.ChannelID + "|" + w.TeamID + "|" + w.UserAgent
+	now := s.Now()
+	s.mu.Lock()
+	if e, ok := s.cache[key]; ok && now.Before(e.expires) {
+		s.mu.Unlock()
+		return e.bindings
+	}
+	s.mu.Unlock()
+
+	var enabled []*store.InstalledApp
+	for _, a := range s.Apps.List() {
+		if a.Enabled() && len(a.GrantedLocations) > 0 && a.Manifest.SupportsAWSLambda() {
+			enabled = append(enabled, a)
+		}
+	}
+	results := make([][]apps.Binding, len(enabled))
+	var wg sync.WaitGroup
+	for i, a := range enabled {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, problems, err := s.ForApp(ctx, a, w)
+			if err != nil {
+				s.Log.Warn("Could not get an app's bindings", "app_id", string(a.ID()), "error", err.Error())
+				return
+			}
+			for _, p := range problems {
+				s.Log.Debug("Dropped an app binding", "app_id", string(p.AppID), "location", string(p.Location), "reason", p.Reason)
+			}
+			results[i] = b
+		}()
+	}
+	wg.Wait()
+	merged := Merge(results...)
+
+	s.mu.Lock()
+	if len(s.cache) >= maxCacheEntries {
+		for k, e := range s.cache {
+			if !now.Before(e.expires) {
+				delete(s.cache, k)
+			}
+		}
+		if len(s.cache) >= maxCacheEntries {
+			s.cache = map[string]cacheEntry{}
+		}
+	}
+	s.cache[key] = cacheEntry{bindings: merged, expires: now.Add(s.TTL)}
+	s.mu.Unlock()
+	return merged
+}
+
+// ForApp calls one app's bindings call and cleans the answer.
+func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.AppTimeout)
+	defer cancel()
+	creq := &apps.CallRequest{
+		Call: app.Manifest.BindingsCall(),
+		Context: apps.Context{
+			AppID: app.ID(), ChannelID: w.ChannelID, TeamID: w.TeamID, UserID: w.UserID, UserAgent: w.UserAgent,
+		},
+	}
+	resp, err := s.Calls.Call(ctx, app, creq, w.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := resp.AsError(); err != nil {
+		return nil, nil, fmt.Errorf("the app answered its bindings call with an error: %w", err)
+	}
+	var raw []apps.Binding
+	if err := resp.DecodeData(&raw); err != nil {
+		return nil, nil, fmt.Errorf("the app's bindings are not a list of bindings: %w", err)
+	}
+	base := s.SiteURL() + appcall.PluginPath + "/api/v1/apps/" + string(app.ID()) + "/static/"
+	out, problems := Clean(app.ID(), app.GrantedLocations, base, raw)
+	return out, problems, nil
+}
+
+// Merge combines several apps' top-level bindings: one binding per
+// location (sorted), with the apps' bindings in app ID order.
+func Merge(perApp ...[]apps.Binding) []apps.Binding {
+	byLoc := map[apps.Location][]apps.Binding{}
+	for _, list := range perApp {
+		for _, top := range list {
+			byLoc[top.Location] = append(byLoc[top.Location], top.Bindings...)
+		}
+	}
+	out := make([]apps.Binding, 0, len(byLoc))
+	for loc, subs := range byLoc {
+		sort.SliceStable(subs, func(i, j int) bool { return subs[i].AppID < subs[j].AppID })
+		out = append(out, apps.Binding{Location: loc, Bindings: subs})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Location < out[j].Location })
+	return out
+}
