@@ -45,6 +45,9 @@ type Deps struct {
 	Invoker func() (Invoker, error)
 	Timeout func() time.Duration
 	SiteURL func() string
+	// Expand fills in the expanded context (Mattermost objects, tokens).
+	// Without it only the acting user's ID is expanded.
+	Expand func(app *store.InstalledApp, actingUserID string, creq *apps.CallRequest) error
 }
 
 // Service calls apps.
@@ -126,7 +129,9 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	s.fillContext(app, creq, actingUserID)
+	if err := s.fillContext(app, creq, actingUserID); err != nil {
+		return "", nil, nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
+	}
 	payload, err := json.Marshal(creq)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: encode: %w", ErrBadRequest, err)
@@ -134,7 +139,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	return name, payload, inv, nil
 }
 
-func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) {
+func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) error {
 	c := &creq.Context
 	c.AppID = app.ID()
 	// A client never sets the expanded part: only the plugin does.
@@ -143,9 +148,13 @@ func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, a
 		AppPath:           PluginPath + "/apps/" + string(app.ID()),
 		BotUserID:         app.BotUserID,
 	}
-	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone && creq.Expand.ActingUser.Level() != apps.ExpandDefault {
+	if s.Expand != nil {
+		return s.Expand(app, actingUserID, creq)
+	}
+	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone {
 		c.ActingUser, _ = json.Marshal(map[string]string{"id": actingUserID})
 	}
+	return nil
 }
 
 // CleanPath validates and cleans a call path.

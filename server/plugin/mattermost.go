@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/server/install"
 )
@@ -58,4 +60,40 @@ func (p *Plugin) openIcon(ctx context.Context, appID, version, name string) (io.
 		return nil, err
 	}
 	return obj.Body, nil
+}
+
+// expandAPI adapts pluginapi to expand.API.
+type expandAPI struct{ c *pluginapi.Client }
+
+func (e expandAPI) GetUser(id string) (*model.User, error)       { return e.c.User.Get(id) }
+func (e expandAPI) GetChannel(id string) (*model.Channel, error) { return e.c.Channel.Get(id) }
+func (e expandAPI) GetTeam(id string) (*model.Team, error)       { return e.c.Team.Get(id) }
+func (e expandAPI) GetPost(id string) (*model.Post, error)       { return e.c.Post.GetPost(id) }
+
+func (e expandAPI) GetChannelMember(channelID, userID string) (*model.ChannelMember, error) {
+	return e.c.Channel.GetMember(channelID, userID)
+}
+
+func (e expandAPI) GetTeamMember(teamID, userID string) (*model.TeamMember, error) {
+	return e.c.Team.GetMember(teamID, userID)
+}
+
+func (e expandAPI) CanReadChannel(userID, channelID string) bool {
+	return e.c.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
+}
+
+func (e expandAPI) CanViewTeam(userID, teamID string) bool {
+	return e.c.User.HasPermissionToTeam(userID, teamID, model.PermissionViewTeam)
+}
+
+func (e expandAPI) CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, error) {
+	s, err := e.c.Session.Create(&model.Session{
+		UserId:    userID,
+		ExpiresAt: expiresAt.UnixMilli(),
+		Props:     model.StringMap{"lambda_apps_app_id": string(appID)},
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.Token, nil
 }

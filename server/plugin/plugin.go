@@ -21,6 +21,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
+	"github.com/lambda-apps/lambda-apps/server/expand"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -42,17 +43,18 @@ const (
 type Plugin struct {
 	mmplugin.MattermostPlugin
 
-	client  *pluginapi.Client
-	getenv  func(string) string
-	catalog *catalog.Service
-	apps    *store.Apps
-	calls   *appcall.Service
-	install *install.Service
-	binds   *bindings.Service
-	command *command.Handler
-	router  http.Handler
-	stop    context.CancelFunc
-	done    chan struct{}
+	client   *pluginapi.Client
+	getenv   func(string) string
+	catalog  *catalog.Service
+	apps     *store.Apps
+	calls    *appcall.Service
+	install  *install.Service
+	binds    *bindings.Service
+	expander *expand.Expander
+	command  *command.Handler
+	router   http.Handler
+	stop     context.CancelFunc
+	done     chan struct{}
 
 	mu  sync.RWMutex
 	svc *services // rebuilt on every configuration change
@@ -88,8 +90,10 @@ func (p *Plugin) OnActivate() error {
 	if err := p.apps.Reload(); err != nil {
 		return fmt.Errorf("load the installed apps: %w", err)
 	}
+	p.expander = expand.New(expandAPI{p.client})
 	p.calls = appcall.New(appcall.Deps{
 		Apps:    p.apps,
+		Expand:  p.expander.Expand,
 		Invoker: func() (appcall.Invoker, error) { return p.services().invoker() },
 		Timeout: func() time.Duration { return p.services().cfg.CallTimeout },
 		SiteURL: p.siteURL,
@@ -191,8 +195,11 @@ func (p *Plugin) canReadChannel(userID, channelID string) bool {
 
 // appChanged runs after an app was installed, changed or removed: every
 // user's bindings may have changed.
-func (p *Plugin) appChanged(apps.AppID) {
+func (p *Plugin) appChanged(id apps.AppID) {
 	p.binds.Invalidate()
+	if app, err := p.apps.Get(id); err != nil || !app.Enabled() {
+		p.expander.Forget(id) // uninstalled or disabled: no reuse of its tokens
+	}
 	p.API.PublishWebSocketEvent(eventRefreshBindings, map[string]any{}, &model.WebsocketBroadcast{})
 }
 

@@ -1,0 +1,268 @@
+// Package expand fills in the expanded part of a call's context: the
+// Mattermost objects (acting user, channel, team, post...) at the level the
+// app asked for, and short-lived access tokens for apps granted act_as_bot
+// or act_as_user. Everything is checked against what the acting user may
+// see.
+package expand
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/store"
+)
+
+// TokenTTL is how long an access token given to an app lives; tokens are
+// reused while they have at least tokenReuseMargin left.
+const (
+	TokenTTL         = 15 * time.Minute
+	tokenReuseMargin = 5 * time.Minute
+)
+
+// ErrRequired is wrapped when a required (+) expansion is not possible.
+var ErrRequired = errors.New("required context is not available")
+
+// API is the part of the Mattermost API the expander reads.
+type API interface {
+	GetUser(userID string) (*model.User, error)
+	GetChannel(channelID string) (*model.Channel, error)
+	GetChannelMember(channelID, userID string) (*model.ChannelMember, error)
+	GetTeam(teamID string) (*model.Team, error)
+	GetTeamMember(teamID, userID string) (*model.TeamMember, error)
+	GetPost(postID string) (*model.Post, error)
+	CanReadChannel(userID, channelID string) bool
+	CanViewTeam(userID, teamID string) bool
+	// CreateSession creates a session (an access token) for userID.
+	CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, error)
+}
+
+// Expander fills in contexts.
+type Expander struct {
+	api API
+	now func() time.Time
+
+	mu     sync.Mutex
+	tokens map[string]token
+}
+
+type token struct {
+	value   string
+	expires time.Time
+}
+
+// New returns an Expander.
+func New(api API) *Expander {
+	return &Expander{api: api, now: time.Now, tokens: map[string]token{}}
+}
+
+// Expand fills creq.Context's expanded fields for app, on behalf of
+// actingUserID ("" for calls the plugin makes on its own).
+func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, creq *apps.CallRequest) error {
+	c := &creq.Context
+	ex := creq.Expand
+	if ex == nil {
+		ex = &apps.Expand{}
+	}
+	granted := apps.Permissions(app.GrantedPermissions)
+	if granted.Contains(apps.PermissionActAsBot) && app.BotUserID != "" {
+		tok, err := e.token(app.ID(), app.BotUserID)
+		if err != nil {
+			return fmt.Errorf("create the bot's access token: %w", err)
+		}
+		c.BotAccessToken = tok
+	}
+	var problems []error
+	need := func(level apps.ExpandLevel, what string, err error) {
+		if err != nil && level.Required() {
+			problems = append(problems, fmt.Errorf("%s: %w", what, err))
+		}
+	}
+
+	if actingUserID != "" && (ex.ActingUser.Level() != apps.ExpandNone || ex.Locale.Level() != apps.ExpandNone) {
+		u, err := e.api.GetUser(actingUserID)
+		if err == nil {
+			c.ActingUser = userJSON(u, ex.ActingUser.Level())
+			if ex.Locale.Level() != apps.ExpandNone {
+				c.Locale = u.Locale
+			}
+		}
+		need(ex.ActingUser, "acting_user", err)
+	} else if actingUserID == "" {
+		need(ex.ActingUser, "acting_user", errors.New("no acting user"))
+	}
+	if l := ex.ActingUserAccessToken.Level(); l != apps.ExpandNone {
+		var err error
+		switch {
+		case !granted.Contains(apps.PermissionActAsUser):
+			err = errors.New("the app was not granted act_as_user")
+		case actingUserID == "":
+			err = errors.New("no acting user")
+		default:
+			c.ActingUserAccessToken, err = e.token(app.ID(), actingUserID)
+		}
+		need(ex.ActingUserAccessToken, "acting_user_access_token", err)
+	}
+	if l := ex.App.Level(); l != apps.ExpandNone {
+		c.App = appJSON(app, l)
+	}
+	e.expandChannel(c, ex, actingUserID, need)
+	e.expandTeam(c, ex, actingUserID, need)
+	e.expandPosts(c, ex, actingUserID, need)
+	if l := ex.User.Level(); l != apps.ExpandNone {
+		var err error
+		var u *model.User
+		if c.UserID == "" {
+			err = errors.New("no user in the context")
+		} else if u, err = e.api.GetUser(c.UserID); err == nil {
+			c.User = userJSON(u, l)
+		}
+		need(ex.User, "user", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %w", ErrRequired, errors.Join(problems...))
+	}
+	return nil
+}
+
+type needFunc func(level apps.ExpandLevel, what string, err error)
+
+func (e *Expander) expandChannel(c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
+	if ex.Channel.Level() == apps.ExpandNone && ex.ChannelMember.Level() == apps.ExpandNone {
+		return
+	}
+	var err error
+	var ch *model.Channel
+	switch {
+	case c.ChannelID == "":
+		err = errors.New("no channel in the context")
+	case actingUserID != "" && !e.api.CanReadChannel(actingUserID, c.ChannelID):
+		err = errors.New("the acting user cannot read the channel")
+	default:
+		ch, err = e.api.GetChannel(c.ChannelID)
+	}
+	if l := ex.Channel.Level(); l != apps.ExpandNone {
+		if ch != nil {
+			c.Channel = channelJSON(ch, l)
+		}
+		need(ex.Channel, "channel", err)
+	}
+	if l := ex.ChannelMember.Level(); l != apps.ExpandNone {
+		merr := err
+		if merr == nil && actingUserID != "" {
+			var m *model.ChannelMember
+			if m, merr = e.api.GetChannelMember(c.ChannelID, actingUserID); merr == nil {
+				c.ChannelMember = marshal(m)
+			}
+		}
+		need(ex.ChannelMember, "channel_member", merr)
+	}
+}
+
+func (e *Expander) expandTeam(c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
+	if ex.Team.Level() == apps.ExpandNone && ex.TeamMember.Level() == apps.ExpandNone {
+		return
+	}
+	var err error
+	var team *model.Team
+	switch {
+	case c.TeamID == "":
+		err = errors.New("no team in the context")
+	case actingUserID != "" && !e.api.CanViewTeam(actingUserID, c.TeamID):
+		err = errors.New("the acting user is not on the team")
+	default:
+		team, err = e.api.GetTeam(c.TeamID)
+	}
+	if l := ex.Team.Level(); l != apps.ExpandNone {
+		if team != nil {
+			c.Team = teamJSON(team, l)
+		}
+		need(ex.Team, "team", err)
+	}
+	if l := ex.TeamMember.Level(); l != apps.ExpandNone {
+		merr := err
+		if merr == nil && actingUserID != "" {
+			var m *model.TeamMember
+			if m, merr = e.api.GetTeamMember(c.TeamID, actingUserID); merr == nil {
+				c.TeamMember = marshal(m)
+			}
+		}
+		need(ex.TeamMember, "team_member", merr)
+	}
+}
+
+func (e *Expander) expandPosts(c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
+	get := func(id string) (*model.Post, error) {
+		if id == "" {
+			return nil, errors.New("no post in the context")
+		}
+		p, err := e.api.GetPost(id)
+		if err != nil {
+			return nil, err
+		}
+		if actingUserID != "" && !e.api.CanReadChannel(actingUserID, p.ChannelId) {
+			return nil, errors.New("the acting user cannot read the post's channel")
+		}
+		return p, nil
+	}
+	if l := ex.Post.Level(); l != apps.ExpandNone {
+		p, err := get(c.PostID)
+		if p != nil {
+			c.Post = postJSON(p, l)
+		}
+		need(ex.Post, "post", err)
+	}
+	if l := ex.RootPost.Level(); l != apps.ExpandNone {
+		p, err := get(c.RootPostID)
+		if p != nil {
+			c.RootPost = postJSON(p, l)
+		}
+		need(ex.RootPost, "root_post", err)
+	}
+}
+
+// token returns a short-lived session token for userID on behalf of app,
+// reusing a recent one.
+func (e *Expander) token(appID apps.AppID, userID string) (string, error) {
+	key := string(appID) + "|" + userID
+	now := e.now()
+	e.mu.Lock()
+	t, ok := e.tokens[key]
+	e.mu.Unlock()
+	if ok && t.expires.Sub(now) > tokenReuseMargin {
+		return t.value, nil
+	}
+	expires := now.Add(TokenTTL)
+	value, err := e.api.CreateSession(userID, appID, expires)
+	if err != nil {
+		return "", err
+	}
+	e.mu.Lock()
+	e.tokens[key] = token{value: value, expires: expires}
+	e.mu.Unlock()
+	return value, nil
+}
+
+// Forget drops cached tokens of an app (on disable and uninstall).
+func (e *Expander) Forget(appID apps.AppID) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k := range e.tokens {
+		if len(k) > len(appID) && k[:len(appID)+1] == string(appID)+"|" {
+			delete(e.tokens, k)
+		}
+	}
+}
+
+func marshal(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
