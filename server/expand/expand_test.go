@@ -43,7 +43,7 @@ func (f *fakeAPI) GetPost(id string) (*model.Post, error) {
 	return &model.Post{Id: id, ChannelId: "c-" + id, Message: "hello"}, nil
 }
 func (f *fakeAPI) CanReadChannel(_, ch string) bool { return f.readable[ch] }
-func (f *fakeAPI) CanViewTeam(_, t string) bool    { return t == "t1" }
+func (f *fakeAPI) CanViewTeam(_, t string) bool     { return t == "t1" }
 func (f *fakeAPI) CreateSession(u string, app apps.AppID, _ time.Time) (string, error) {
 	f.sessions++
 	return "token-" + string(app) + "-" + u, nil
