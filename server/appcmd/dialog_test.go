@@ -1,0 +1,73 @@
+package appcmd
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+)
+
+const surveyForm = `{"title":"A rather long survey title that does not fit","header":"Tell us","footer":"Thanks",
+ "submit":{"path":"/survey/submit","expand":{"acting_user":"summary"}},
+ "fields":[
+  {"name":"intro","type":"markdown","description":"**Read me**"},
+  {"name":"name","type":"text","label":"name","modal_label":"Your name","is_required":true,"max_length":40},
+  {"name":"bio","type":"text","subtype":"textarea","label":"bio"},
+  {"name":"age","type":"text","subtype":"number","label":"age","min_length":1},
+  {"name":"color","type":"static_select","label":"color","value":"b","options":[{"label":"Red","value":"r"},{"label":"Blue","value":"b"}]},
+  {"name":"agree","type":"bool","label":"agree","value":true},
+  {"name":"who","type":"user","label":"who"},
+  {"name":"where","type":"channel","label":"where"},
+  {"name":"hidden","type":"text","readonly":true}]}`
+
+func TestFormToDialog(t *testing.T) {
+	var form apps.Form
+	require.NoError(t, json.Unmarshal([]byte(surveyForm), &form))
+	d, err := FormToDialog(&form, DialogState{AppID: "hello", ChannelID: "c1"}, "Hello")
+	require.NoError(t, err)
+	assert.NoError(t, (&model.OpenDialogRequest{TriggerId: "x", URL: "/plugins/x", Dialog: d}).IsValid())
+	assert.LessOrEqual(t, len([]rune(d.Title)), model.DialogTitleMaxLength)
+	assert.True(t, strings.HasSuffix(d.Title, "…"))
+	assert.Equal(t, "Tell us\n\n**Read me**\n\n_Thanks_", d.IntroductionText)
+
+	byName := map[string]model.DialogElement{}
+	for _, e := range d.Elements {
+		byName[e.Name] = e
+	}
+	assert.Len(t, byName, 7, "markdown and readonly fields are not inputs")
+	assert.Equal(t, "Your name", byName["name"].DisplayName)
+	assert.False(t, byName["name"].Optional)
+	assert.Equal(t, 40, byName["name"].MaxLength)
+	assert.Equal(t, "textarea", byName["bio"].Type)
+	assert.Equal(t, "number", byName["age"].SubType)
+	assert.Equal(t, "select", byName["color"].Type)
+	assert.Equal(t, "b", byName["color"].Default)
+	assert.Equal(t, "true", byName["agree"].Default)
+	assert.Equal(t, "users", byName["who"].DataSource)
+	assert.Equal(t, "channels", byName["where"].DataSource)
+
+	var st DialogState
+	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
+	assert.Equal(t, KindForm, st.Kind)
+	assert.Equal(t, "/survey/submit", st.Call.Path)
+	assert.Equal(t, "c1", st.ChannelID)
+
+	values := SubmissionValues(st, map[string]any{
+		"name": "Ada", "bio": "", "color": "r", "agree": false, "who": "uid", "where": "", "injected": "x",
+	})
+	assert.Equal(t, map[string]any{
+		"name": "Ada", "color": apps.SelectOption{Label: "Red", Value: "r"}, "agree": false,
+		"who": apps.SelectOption{Label: "uid", Value: "uid"},
+	}, values)
+}
+
+func TestFieldErrors(t *testing.T) {
+	resp := &apps.CallResponse{Type: apps.CallResponseTypeError, Text: "fix it", Data: map[string]any{"errors": map[string]any{"name": "required"}}}
+	assert.Equal(t, map[string]string{"name": "required"}, FieldErrors(resp))
+	assert.Nil(t, FieldErrors(&apps.CallResponse{Type: apps.CallResponseTypeError}))
+}
