@@ -25,6 +25,8 @@ type Deps struct {
 	IsSystemAdmin func(userID string) bool
 	// Refresh resyncs the catalog and describes the outcome.
 	Refresh func(ctx context.Context) (string, error)
+	// Admin enables install, list, uninstall, enable and disable.
+	Admin *AdminDeps
 }
 
 // Handler executes `/apps`.
@@ -39,6 +41,8 @@ type subcommand struct {
 	help  string
 	admin bool
 	run   func(ctx context.Context, args *model.CommandArgs, rest []string) (*model.CommandResponse, error)
+	// ac adds arguments to the sub-command's autocomplete.
+	ac func(sub *model.AutocompleteData)
 }
 
 // New returns a Handler.
@@ -46,6 +50,7 @@ func New(deps Deps) *Handler {
 	h := &Handler{deps: deps, subs: map[string]*subcommand{}}
 	h.add(&subcommand{name: "info", help: "Show the plugin version and the AWS connection status.", run: h.info})
 	h.add(&subcommand{name: "help", help: "Show this help.", run: h.help})
+	h.addAdmin()
 	if deps.Refresh != nil {
 		h.add(&subcommand{name: "refresh", help: "Re-read the list of deployed apps from S3 now.", admin: true, run: h.refresh})
 	}
@@ -70,6 +75,9 @@ func (h *Handler) Command() *model.Command {
 		sub := model.NewAutocompleteData(s.name, s.hint, s.help)
 		if s.admin {
 			sub.RoleID = model.SystemAdminRoleId
+		}
+		if s.ac != nil {
+			s.ac(sub)
 		}
 		ac.AddCommand(sub)
 	}

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 
 	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
@@ -49,6 +50,10 @@ type Deps struct {
 	Lifecycle Lifecycle
 	// Bindings returns the merged bindings of the enabled apps.
 	Bindings func(ctx context.Context, w bindings.Where) []apps.Binding
+	// SubmitDialog handles submissions of the plugin's interactive dialogs.
+	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
+	// Autocomplete lists app IDs of a kind for /apps autocomplete.
+	Autocomplete func(userID, kind string) []model.AutocompleteListItem
 	// CanReadChannel reports whether the user may read the channel: the
 	// channel named in a call or bindings context must be theirs to see.
 	CanReadChannel func(userID, channelID string) bool
@@ -82,6 +87,8 @@ func NewRouter(d Deps) http.Handler {
 	v1.HandleFunc("/ping", a.ping).Methods(http.MethodPost)
 	v1.HandleFunc("/call", a.postCall).Methods(http.MethodPost)
 	v1.HandleFunc("/bindings", a.getBindings).Methods(http.MethodGet)
+	v1.HandleFunc("/dialog", a.postDialog).Methods(http.MethodPost)
+	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
@@ -168,6 +175,19 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+func (a *api) postDialog(w http.ResponseWriter, r *http.Request) {
+	var req model.SubmitDialogRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+		WriteError(w, http.StatusBadRequest, fmt.Errorf("not a dialog submission: %w", err))
+		return
+	}
+	WriteJSON(w, http.StatusOK, a.SubmitDialog(r.Context(), UserID(r), &req))
+}
+
+func (a *api) getAutocomplete(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusOK, a.Autocomplete(UserID(r), mux.Vars(r)["kind"]))
 }
 
 func (a *api) ping(w http.ResponseWriter, _ *http.Request) {

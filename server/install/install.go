@@ -46,8 +46,9 @@ type Deps struct {
 	// OpenIcon opens an app's static asset (the bot's profile image).
 	OpenIcon func(ctx context.Context, appID, version, name string) (io.ReadCloser, error)
 	// OnChange is called after an app was installed, changed or removed
-	// (for example to re-register slash commands). May be nil.
-	OnChange func(appID apps.AppID)
+	// (for example to re-register slash commands); what it returns is
+	// told to the admin. May be nil.
+	OnChange func(ctx context.Context, appID apps.AppID) []string
 	Log      Logger
 	Now      func() time.Time
 }
@@ -145,7 +146,7 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	res.App = saved
-	s.changed(m.AppID)
+	notes := s.changed(ctx, m.AppID)
 	s.Log.Info("App installed", "app_id", string(m.AppID), "version", string(m.Version), "previous_version", string(res.PreviousVersion), "bot", bot.Username, "by", req.ActingUserID)
 
 	switch {
@@ -159,6 +160,7 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 		res.say("Installed app `%s` (%s) %s with bot account @%s.", m.AppID, m.DisplayName, m.Version, bot.Username)
 		s.lifecycleCall(ctx, saved, m.OnInstall, req.ActingUserID, "on_install", res, nil)
 	}
+	res.Messages = append(res.Messages, notes...)
 	return res, nil
 }
 
@@ -220,10 +222,11 @@ func (s *Service) lifecycleCall(ctx context.Context, app *store.InstalledApp, ca
 	}
 }
 
-func (s *Service) changed(id apps.AppID) {
+func (s *Service) changed(ctx context.Context, id apps.AppID) []string {
 	if s.OnChange != nil {
-		s.OnChange(id)
+		return s.OnChange(ctx, id)
 	}
+	return nil
 }
 
 func orLocations(granted, requested apps.Locations) apps.Locations {

@@ -54,8 +54,8 @@ func (s *Service) setEnabled(ctx context.Context, appID apps.AppID, actingUserID
 		}
 	}
 	res.App = saved
-	s.changed(appID)
-	res.Messages = append([]string{fmt.Sprintf("App `%s` is %s.", appID, verb)}, res.Messages...)
+	notes := s.changed(ctx, appID)
+	res.Messages = append(append([]string{fmt.Sprintf("App `%s` is %s.", appID, verb)}, res.Messages...), notes...)
 	if enable {
 		s.lifecycleCall(ctx, saved, saved.Manifest.OnEnable, actingUserID, "on_enable", res, nil)
 	}
@@ -85,7 +85,7 @@ func (s *Service) Uninstall(ctx context.Context, appID apps.AppID, actingUserID 
 	if err := s.Apps.Delete(appID); err != nil {
 		return nil, err
 	}
-	s.changed(appID)
+	s.changed(ctx, appID)
 	res.Messages = append([]string{fmt.Sprintf("Uninstalled app `%s` (%s).", appID, app.Manifest.DisplayName)}, res.Messages...)
 	s.Log.Info("App uninstalled", "app_id", string(appID), "by", actingUserID)
 	return res, nil

@@ -17,6 +17,7 @@ func (p *Plugin) startBackground() {
 	go func() {
 		defer close(done)
 		p.syncOnce(ctx)
+		p.appCommands.SyncAll(ctx) // commands are per node: register them here too
 		for {
 			interval := p.services().cfg.CatalogRefresh
 			if interval <= 0 {

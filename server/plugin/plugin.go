@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
@@ -43,18 +44,19 @@ const (
 type Plugin struct {
 	mmplugin.MattermostPlugin
 
-	client   *pluginapi.Client
-	getenv   func(string) string
-	catalog  *catalog.Service
-	apps     *store.Apps
-	calls    *appcall.Service
-	install  *install.Service
-	binds    *bindings.Service
-	expander *expand.Expander
-	command  *command.Handler
-	router   http.Handler
-	stop     context.CancelFunc
-	done     chan struct{}
+	client      *pluginapi.Client
+	getenv      func(string) string
+	catalog     *catalog.Service
+	apps        *store.Apps
+	calls       *appcall.Service
+	install     *install.Service
+	binds       *bindings.Service
+	appCommands *appcmd.Service
+	expander    *expand.Expander
+	command     *command.Handler
+	router      http.Handler
+	stop        context.CancelFunc
+	done        chan struct{}
 
 	mu  sync.RWMutex
 	svc *services // rebuilt on every configuration change
@@ -103,14 +105,32 @@ func (p *Plugin) OnActivate() error {
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
 		OpenIcon: p.openIcon, Log: &p.client.Log, OnChange: p.appChanged,
 	})
-	p.command = command.New(command.Deps{Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText})
+	p.appCommands = appcmd.New(appcmd.Deps{
+		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log,
+		DialogURL: dialogURL, Reserved: []string{command.Trigger},
+	})
+	p.command = command.New(command.Deps{
+		Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText,
+		Admin: &command.AdminDeps{
+			Lifecycle: p.install,
+			Listed:    func() []catalog.AppView { return p.catalog.View().Apps },
+			Installed: p.apps.List,
+			Triggers:  p.appCommands.Triggers,
+			OpenDialog: func(req model.OpenDialogRequest) error {
+				return commandAPI{p}.OpenInteractiveDialog(req)
+			},
+			DialogURL: dialogURL, AutocompleteURL: autocompleteURL,
+		},
+	})
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log,
 		Call: p.userCall, OpenStatic: p.openStatic,
 		Bindings: p.binds.ForUser, CanReadChannel: p.canReadChannel,
-		Catalog:   func() any { return p.catalog.View() },
-		Refresh:   func(ctx context.Context) (any, error) { return p.refresh(ctx) },
-		Lifecycle: p.install,
+		Catalog:      func() any { return p.catalog.View() },
+		Refresh:      func(ctx context.Context) (any, error) { return p.refresh(ctx) },
+		Lifecycle:    p.install,
+		SubmitDialog: p.submitDialog,
+		Autocomplete: p.autocomplete,
 	})
 	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
 		return fmt.Errorf("register the /apps command: %w", err)
@@ -174,6 +194,7 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
 		}
 		p.binds.Invalidate()
+		go p.appCommands.SyncAll(context.Background())
 	}
 }
 
@@ -193,14 +214,19 @@ func (p *Plugin) canReadChannel(userID, channelID string) bool {
 	return p.client.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
 }
 
-// appChanged runs after an app was installed, changed or removed: every
-// user's bindings may have changed.
-func (p *Plugin) appChanged(id apps.AppID) {
+// appChanged runs after an app was installed, changed or removed: its
+// commands are registered again and every user's bindings may differ.
+func (p *Plugin) appChanged(ctx context.Context, id apps.AppID) []string {
 	p.binds.Invalidate()
 	if app, err := p.apps.Get(id); err != nil || !app.Enabled() {
 		p.expander.Forget(id) // uninstalled or disabled: no reuse of its tokens
 	}
+	problems, err := p.appCommands.SyncApp(ctx, id)
+	if err != nil {
+		problems = append(problems, "Warning: the app's slash commands could not be registered: "+err.Error())
+	}
 	p.API.PublishWebSocketEvent(eventRefreshBindings, map[string]any{}, &model.WebsocketBroadcast{})
+	return problems
 }
 
 // userCall runs a client's call and, when the app asks for it, tells the
@@ -219,11 +245,6 @@ func (p *Plugin) siteURL() string {
 		return *u
 	}
 	return ""
-}
-
-// ExecuteCommand handles `/apps`.
-func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
-	return p.command.Execute(context.Background(), args), nil
 }
 
 // ServeHTTP serves the REST API.

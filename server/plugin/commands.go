@@ -1,0 +1,124 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/appcmd"
+	"github.com/lambda-apps/lambda-apps/server/command"
+)
+
+const pluginID = "lambda-apps"
+
+// Routes the server calls on behalf of users (dialogs, autocomplete).
+const (
+	dialogURL       = appcall.PluginPath + "/api/v1/dialog"
+	autocompleteURL = appcall.PluginPath + "/api/v1/autocomplete"
+)
+
+// commandAPI adapts the plugin API to appcmd.MattermostAPI.
+type commandAPI struct{ p *Plugin }
+
+func (c commandAPI) RegisterCommand(cmd *model.Command) error { return c.p.API.RegisterCommand(cmd) }
+func (c commandAPI) UnregisterCommand(trigger string) error {
+	return c.p.API.UnregisterCommand("", trigger)
+}
+
+func (c commandAPI) TakenTriggers() []string {
+	var out []string
+	if builtin, err := c.p.client.SlashCommand.ListBuiltIn(); err == nil {
+		for _, cmd := range builtin {
+			out = append(out, cmd.Trigger)
+		}
+	}
+	if plugins, err := c.p.client.SlashCommand.ListPlugin(""); err == nil {
+		for _, cmd := range plugins {
+			if cmd.PluginId != pluginID {
+				out = append(out, cmd.Trigger)
+			}
+		}
+	}
+	return out
+}
+
+func (c commandAPI) OpenInteractiveDialog(req model.OpenDialogRequest) error {
+	if appErr := c.p.API.OpenInteractiveDialog(req); appErr != nil {
+		return appErr
+	}
+	return nil
+}
+
+func (c commandAPI) SendEphemeralPost(userID string, post *model.Post) {
+	c.p.API.SendEphemeralPost(userID, post)
+}
+
+func (c commandAPI) UserID(name string) (string, error) {
+	u, err := c.p.client.User.GetByUsername(name)
+	if err != nil {
+		return "", err
+	}
+	return u.Id, nil
+}
+
+func (c commandAPI) ChannelID(teamID, name string) (string, error) {
+	ch, err := c.p.client.Channel.GetByName(teamID, name, false)
+	if err != nil {
+		return "", err
+	}
+	return ch.Id, nil
+}
+
+// ExecuteCommand runs `/apps` and the apps' own commands.
+func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
+	ctx := context.Background()
+	trigger := strings.TrimPrefix(strings.Fields(args.Command + " x")[0], "/")
+	if strings.EqualFold(trigger, command.Trigger) {
+		return p.command.Execute(ctx, args), nil
+	}
+	return p.appCommands.Execute(ctx, args), nil
+}
+
+// submitDialog handles every interactive dialog the plugin opened: install
+// consent and apps' forms.
+func (p *Plugin) submitDialog(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
+	var st appcmd.DialogState
+	_ = json.Unmarshal([]byte(req.State), &st)
+	if st.Kind != appcmd.KindConsent {
+		return p.appCommands.SubmitDialog(ctx, userID, req)
+	}
+	resp, res := p.command.SubmitConsent(ctx, userID, req)
+	if res != nil && res.App != nil {
+		p.API.SendEphemeralPost(userID, &model.Post{
+			UserId: res.App.BotUserID, ChannelId: req.ChannelId, Message: strings.Join(res.Messages, "\n\n"),
+		})
+	}
+	return resp
+}
+
+// autocomplete lists app IDs for the /apps sub-commands.
+func (p *Plugin) autocomplete(userID, kind string) []model.AutocompleteListItem {
+	items := []model.AutocompleteListItem{}
+	if !p.isSystemAdmin(userID) {
+		return items
+	}
+	if kind == "installable" {
+		for _, l := range p.catalog.View().Apps {
+			if installed, err := p.apps.Get(l.AppID); l.Supported && (err != nil || apps.CompareVersions(string(l.Version), string(installed.Manifest.Version)) > 0) {
+				items = append(items, model.AutocompleteListItem{Item: string(l.AppID), Hint: string(l.Version), HelpText: l.DisplayName})
+			}
+		}
+		return items
+	}
+	for _, a := range p.apps.List() {
+		if kind == "installed" || (kind == "enabled" && a.Enabled()) || (kind == "disabled" && !a.Enabled()) {
+			items = append(items, model.AutocompleteListItem{Item: string(a.ID()), Hint: string(a.Manifest.Version), HelpText: a.Manifest.DisplayName})
+		}
+	}
+	return items
+}
