@@ -15,7 +15,8 @@ GOLANGCI_LINT := $(TOOLS)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := $(TOOLS)/versitygw-$(VERSITYGW_VERSION)/versitygw
 MM_VERSION ?= 11.4
-GO_PACKAGES := ./...
+# Every package of the module except Go code that npm packages ship under webapp/node_modules.
+GO_PACKAGES = $(shell $(GO) list ./... | grep -v /node_modules/)
 
 .PHONY: all
 all: check-style test-unit dist
@@ -102,6 +103,10 @@ e2e: dist bundle-example
 
 .PHONY: test
 test: check-style test-unit test-webapp e2e
+
+.PHONY: bench
+bench: $(VERSITYGW)
+	build/scripts/bench.sh
 
 .PHONY: clean
 clean:

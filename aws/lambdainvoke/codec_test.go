@@ -85,3 +85,16 @@ func FuzzDecodeResponse(f *testing.F) {
 		_ = Excerpt(payload)
 	})
 }
+
+func BenchmarkEncodeDecode(b *testing.B) {
+	creq := []byte(`{"path":"/greet","values":{"name":"bench"},"context":{"app_id":"hello","channel_id":"c1","acting_user":{"id":"u1","username":"ada"}}}`)
+	resp := []byte(`{"statusCode":200,"headers":{"Content-Type":"application/json"},"body":"{\"type\":\"ok\",\"text\":\"Hello, bench!\"}"}`)
+	for range b.N {
+		if _, err := EncodeEvent("/greet", creq); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := DecodeResponse(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,14 +3,7 @@ package lambdalocal
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -20,65 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testaws"
 )
-
-// startMoto starts moto_server on a free loopback port for the test, with
-// Lambda execution through Docker switched off, and returns its URL. moto
-// is part of the machine's toolchain: its absence fails the test.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	if out, err := exec.Command("python3", "-c", "import moto").CombinedOutput(); err != nil {
-		t.Fatalf("moto is required for this test but `python3 -c 'import moto'` failed: %v\n%s"+
-			"Install it (pip install 'moto[server]') — the test does not skip.", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(t, cmd.Start())
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-		if t.Failed() {
-			t.Logf("moto output:\n%s", logs.String())
-		}
-	})
-
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case <-exited:
-			t.Fatalf("moto exited at start:\n%s", logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto did not answer on %s: %v", url, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	resp, err := http.Post(url+"/moto-api/config", "application/json", strings.NewReader(`{"lambda":{"use_docker":false}}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Less(t, resp.StatusCode, 300, "moto config status")
-	return url
-}
 
 func TestMotoFallback(t *testing.T) {
 	t.Parallel()
-	motoURL := startMoto(t)
+	motoURL := testaws.StartMoto(t).URL
 	ts := startServer(t, Config{Fallback: motoURL})
 	ctx := context.Background()
 	creds := credentials.NewStaticCredentialsProvider("test", "test", "")

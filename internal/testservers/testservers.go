@@ -1,7 +1,7 @@
 // Package testservers starts the real servers that integration tests talk
-// to on loopback: moto (IAM, STS, S3, Lambda control plane), versitygw (an
-// S3 server that checks signatures) and lambda-local running a handler
-// built from source. A missing component makes the test fail with what to
+// to on loopback besides moto (see internal/testaws): versitygw (an S3
+// server that checks signatures) and lambda-local running a handler built
+// from source. A missing component makes the test fail with what to
 // install; it never skips.
 package testservers
 
@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -101,25 +100,6 @@ func start(t testing.TB, name, url string, cmd *exec.Cmd) *Process {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// Moto starts moto's server with IAM managed policies loaded and Lambda
-// execution through Docker off.
-func Moto(t testing.TB) *Process {
-	t.Helper()
-	if out, err := exec.Command("python3", "-c", "import moto.server").CombinedOutput(); err != nil {
-		t.Fatalf("moto is required: `python3 -c 'import moto.server'` failed: %v\n%s\nInstall it with pip install 'moto[server]==5.2.1'.", err, out)
-	}
-	port := freePort(t)
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	p := start(t, "moto", fmt.Sprintf("http://127.0.0.1:%d", port), cmd)
-	resp, err := http.Post(p.URL+"/moto-api/config", "application/json", strings.NewReader(`{"lambda":{"use_docker":false}}`))
-	if err != nil {
-		t.Fatalf("configure moto: %v", err)
-	}
-	resp.Body.Close()
-	return p
 }
 
 // VersityVersion is the pinned versitygw release.

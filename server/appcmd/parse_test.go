@@ -119,3 +119,17 @@ func TestParseUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	var top apps.Binding
+	require.NoError(b, json.Unmarshal([]byte(treeJSON), &top))
+	for range b.N {
+		words, err := tokenize(`hello greet "Ada Lovelace" --loud --lang de --count 3`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Parse(top, words, "t1", fakeResolver{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

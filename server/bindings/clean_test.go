@@ -98,3 +98,18 @@ func TestMerge(t *testing.T) {
 	assert.Equal(t, apps.LocationChannelHeader, out[0].Location)
 	assert.Equal(t, []apps.AppID{"alpha", "zeta"}, []apps.AppID{out[1].Bindings[0].AppID, out[1].Bindings[1].AppID})
 }
+
+func BenchmarkClean(b *testing.B) {
+	var in []apps.Binding
+	require.NoError(b, json.Unmarshal([]byte(`[
+	  {"location":"/command","bindings":[{"label":"hello","icon":"icon.png","bindings":[
+	    {"label":"greet","submit":{"path":"/greet"}},{"label":"survey","form":{"submit":{"path":"/s"}}}]}]},
+	  {"location":"/channel_header","bindings":[{"location":"send","label":"Say hello","icon":"icon.png","submit":{"path":"/greet"}}]},
+	  {"location":"/post_menu","bindings":[{"location":"echo","label":"Echo","submit":{"path":"/echo"}}]}]`), &in))
+	granted := []apps.Location{"/command", "/channel_header", "/post_menu"}
+	for range b.N {
+		if out, problems := Clean("hello", granted, base, in); len(out) != 3 || len(problems) != 0 {
+			b.Fatal(out, problems)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/internal/testaws"
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
 )
 
@@ -25,8 +26,8 @@ type realS3 struct {
 
 var realS3Servers = []realS3{
 	{name: "moto", start: func(t *testing.T) (string, awsclient.Credentials, func()) {
-		p := testservers.Moto(t)
-		return p.URL, awsclient.Credentials{AccessKeyID: "AKIAMOTO", SecretAccessKey: "moto"}, p.Stop
+		m := testaws.StartMoto(t)
+		return m.URL, testaws.Credentials, m.Stop
 	}},
 	{name: "versitygw", badAuth: true, start: func(t *testing.T) (string, awsclient.Credentials, func()) {
 		s := testservers.Versity(t)

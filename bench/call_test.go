@@ -1,0 +1,160 @@
+//go:build bench
+
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/aws/awsclient"
+	"github.com/lambda-apps/lambda-apps/aws/awsnames"
+	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
+	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
+	"github.com/lambda-apps/lambda-apps/internal/testservers"
+	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/httpapi"
+	"github.com/lambda-apps/lambda-apps/server/status"
+	"github.com/lambda-apps/lambda-apps/server/store"
+)
+
+type nopLog struct{}
+
+func (nopLog) Error(string, ...any) {}
+func (nopLog) Warn(string, ...any)  {}
+func (nopLog) Debug(string, ...any) {}
+
+// callPaths sets up the sample app in lambda-local and returns the two ways
+// to call it: a direct SDK Invoke and the plugin's /api/v1/call handler.
+func callPaths(tb testing.TB) (direct func() error, viaPlugin func() error) {
+	tb.Helper()
+	lam := testservers.LambdaLocal(tb, lambdalocal.Config{})
+	mdata, err := os.ReadFile(testservers.RepoRoot() + "/examples/hello/manifest.json")
+	require.NoError(tb, err)
+	m, err := apps.DecodeManifest(mdata)
+	require.NoError(tb, err)
+	fn, err := awsnames.LambdaName(string(m.AppID), string(m.Version), m.AWSLambda.Functions[0].Name)
+	require.NoError(tb, err)
+	require.NoError(tb, lam.Deploy(fn, testservers.HandlerZip(tb, "./examples/hello"),
+		lambdalocal.FunctionConfig{Handler: "bootstrap", Runtime: "provided.al2023", Timeout: 10}))
+	clients := awsclient.New(awsclient.Options{
+		Credentials: awsclient.Credentials{AccessKeyID: "AKIABENCH", SecretAccessKey: "bench"},
+		Endpoints:   awsclient.Endpoints{Lambda: lam.URL},
+	})
+
+	// Baseline: the SDK Invoke the plugin makes, with the same payload.
+	sdk := clients.Lambda(lambdainvoke.ClientOptions)
+	creq, err := json.Marshal(apps.CallRequest{Call: apps.Call{Path: "/greet"}, Values: map[string]any{"name": "bench"},
+		Context: apps.Context{AppID: m.AppID}})
+	require.NoError(tb, err)
+	payload, err := lambdainvoke.EncodeEvent("/greet", creq)
+	require.NoError(tb, err)
+	direct = func() error {
+		out, err := sdk.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload})
+		if err == nil {
+			_, err = lambdainvoke.DecodeResponse(out.Payload)
+		}
+		return err
+	}
+
+	// The plugin's HTTP handler, call service and invoke client.
+	st := store.NewApps(&pluginapi.MemoryStore{}, nil)
+	require.NoError(tb, st.Put(&store.InstalledApp{Manifest: *m, BotUserID: "bot"}))
+	inv := lambdainvoke.New(sdk, lambdainvoke.Options{})
+	calls := appcall.New(appcall.Deps{
+		Apps: st, Invoker: func() (appcall.Invoker, error) { return inv, nil },
+		Timeout: func() time.Duration { return 30 * time.Second }, SiteURL: func() string { return "http://mm.bench" },
+	})
+	router := httpapi.NewRouter(httpapi.Deps{
+		Status: func(context.Context) status.Report { return status.Report{} }, IsSystemAdmin: func(string) bool { return false },
+		Log: nopLog{}, Call: calls.UserCall, CanReadChannel: func(string, string) bool { return true },
+	})
+	body := []byte(`{"path":"/greet","values":{"name":"bench"},"context":{"app_id":"hello-lambda","channel_id":"ch"}}`)
+	viaPlugin = func() error {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/call", bytes.NewReader(body))
+		req.Header.Set(httpapi.UserIDHeader, "user")
+		w := httptest.NewRecorder()
+		router.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || !bytes.Contains(w.Body.Bytes(), []byte("Hello, bench!")) {
+			return &callErr{w.Code, w.Body.String()}
+		}
+		return nil
+	}
+	return direct, viaPlugin
+}
+
+type callErr struct {
+	code int
+	body string
+}
+
+func (e *callErr) Error() string { return e.body }
+
+func BenchmarkCallDirectInvoke(b *testing.B) {
+	direct, _ := callPaths(b)
+	require.NoError(b, direct())
+	b.ResetTimer()
+	for range b.N {
+		if err := direct(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCallViaPlugin(b *testing.B) {
+	_, via := callPaths(b)
+	require.NoError(b, via())
+	b.ResetTimer()
+	for range b.N {
+		if err := via(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// measureCalls runs both paths interleaved so that machine noise hits both.
+func measureCalls(t *testing.T, r *report, n int) {
+	direct, via := callPaths(t)
+	for range 50 { // warm up processes and connections
+		require.NoError(t, direct())
+		require.NoError(t, via())
+	}
+	d := make([]time.Duration, 0, n)
+	p := make([]time.Duration, 0, n)
+	for i := range n {
+		first, second := direct, via
+		if i%2 == 1 {
+			first, second = via, direct
+		}
+		t0 := time.Now()
+		require.NoError(t, first())
+		t1 := time.Now()
+		require.NoError(t, second())
+		t2 := time.Now()
+		if i%2 == 0 {
+			d, p = append(d, t1.Sub(t0)), append(p, t2.Sub(t1))
+		} else {
+			p, d = append(p, t1.Sub(t0)), append(d, t2.Sub(t1))
+		}
+	}
+	d, p = sortDurations(d), sortDurations(p)
+	dm, pm := percentile(d, 50), percentile(p, 50)
+	d99, p99 := percentile(d, 99), percentile(p, 99)
+	over := float64(pm-dm) / float64(dm) * 100
+	over99 := float64(p99-d99) / float64(d99) * 100
+	r.add("call /api/v1/call median", ms(pm), ms(dm)+" direct Invoke", "overhead ≤ 15%", over <= 15)
+	r.add("  overhead (median)", pct(over), "", "", true)
+	r.add("call /api/v1/call p99", ms(p99), ms(d99)+" direct Invoke", "overhead ≤ 15%", over99 <= 15)
+	r.add("  overhead (p99)", pct(over99), "", "", true)
+}
