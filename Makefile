@@ -63,7 +63,7 @@ appsctl:
 
 ## ---- local stack -------------------------------------------------------
 .PHONY: dev
-dev: dist
+dev: dist appsctl bundle-example
 	STACK=dev MM_VERSION=$(MM_VERSION) build/scripts/stack.sh up
 
 .PHONY: dev-down
@@ -98,7 +98,7 @@ test-webapp: webapp/node_modules/.installed
 	cd webapp && npm test --silent
 
 .PHONY: e2e
-e2e: dist bundle-example
+e2e: dist bundle-example appsctl
 	MM_VERSION=$(MM_VERSION) build/scripts/e2e.sh
 
 .PHONY: test

@@ -44,20 +44,18 @@ func (s *stack) pluginDo(t testing.TB, token, method, path string, body any, hea
 
 var helloOnce sync.Once
 
-// installHello deploys the sample app to the stand-ins, refreshes the
-// catalog and installs the app through the admin REST API (once).
-func installHello(t *testing.T) {
+// installHello deploys and installs the sample app with appsctl once per
+// run (returning appsctl's output the first time), and makes sure it is
+// installed and enabled.
+func installHello(t *testing.T) string {
 	t.Helper()
 	s := getStack(t)
-	helloOnce.Do(func() {
-		deploySDK(t, helloBundle)
-		code, _, body := s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/refresh", nil)
-		require.Equal(t, http.StatusOK, code, "%s", body)
-		code, _, body = s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/install-app", map[string]string{"app_id": helloID})
-		require.Equal(t, http.StatusOK, code, "%s", body)
-	})
-	// Earlier tests may have disabled it.
+	var out string
+	helloOnce.Do(func() { out = deployHello(t) })
+	// Earlier tests may have disabled or uninstalled it.
+	s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/install-app", map[string]string{"app_id": helloID})
 	s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/enable-app", map[string]string{"app_id": helloID})
+	return out
 }
 
 type callResponse struct {

@@ -3,93 +3,63 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"io"
-	"mime"
 	"os"
-	"path"
+	"os/exec"
+	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
-const helloBundle = "../dist/examples/hello-lambda-0.1.0-bundle.zip"
+const (
+	helloBundle = "../dist/examples/hello-lambda-0.1.0-bundle.zip"
+	appsctlBin  = "../dist/appsctl"
+)
 
-func deployClients(t testing.TB) *awsclient.Clients {
+// appsctl runs the built CLI with the stack's environment (deploy and
+// invoke keys, endpoints, site URL and admin token).
+func appsctl(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	return awsclient.New(awsclient.Options{
-		Region: os.Getenv("MM_APPS_AWS_REGION"),
-		Credentials: awsclient.Credentials{
-			AccessKeyID: mustEnv(t, "MM_APPS_DEPLOY_AWS_ACCESS_KEY"), SecretAccessKey: mustEnv(t, "MM_APPS_DEPLOY_AWS_SECRET_KEY"),
-		},
-		Endpoints: awsclient.EndpointsFromEnv(os.Getenv),
-	})
+	if _, err := os.Stat(appsctlBin); err != nil {
+		t.Fatalf("%s is missing: run the suite with `make e2e`, which builds it", appsctlBin)
+	}
+	cmd := exec.Command(appsctlBin, args...)
+	cmd.Env = os.Environ()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
-// deploySDK puts a bundle into the stack's AWS stand-ins the way a deploy
-// does: static assets, functions (run by lambda-local), manifest last.
-func deploySDK(t testing.TB, bundlePath string) *bundle.Bundle {
+// deployHello deploys and installs the sample app the way the README's
+// quick start does, with appsctl.
+func deployHello(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	b, err := bundle.Open(bundlePath)
-	require.NoError(t, err, "build the example bundle with `make bundle-example`")
-	t.Cleanup(func() { b.Close() })
-	clients := deployClients(t)
-	bucket := mustEnv(t, "MM_APPS_S3_BUCKET")
-	s3c, lc, iamc := clients.S3(), clients.Lambda(), clients.IAM()
-	m := b.Manifest()
+	out, err := appsctl(t, "aws", "deploy", helloBundle, "--install", "--timeout", "5")
+	require.NoError(t, err, "%s", out)
+	return out
+}
 
-	for _, a := range b.StaticAssets() {
-		data := readAll(t, a.Open)
-		_, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(a.Key), Body: bytes.NewReader(data),
-			ContentType: aws.String(mime.TypeByExtension(path.Ext(a.Name)))})
-		require.NoError(t, err)
-	}
-	role, err := iamc.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(awsnames.DefaultExecuteRoleName)})
-	if err != nil {
-		created, cerr := iamc.CreateRole(ctx, &iam.CreateRoleInput{
-			RoleName:                 aws.String(awsnames.DefaultExecuteRoleName),
-			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-		})
-		require.NoError(t, cerr)
-		role = &iam.GetRoleOutput{Role: created.Role}
-	}
-	for _, fn := range b.Functions() {
-		code := readAll(t, fn.Open)
-		_, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
-			FunctionName: aws.String(fn.LambdaName), Role: role.Role.Arn,
-			Handler: aws.String(fn.Function.Handler), Runtime: ltypes.Runtime(fn.Function.Runtime),
-			Code: &ltypes.FunctionCode{ZipFile: code}, Timeout: aws.Int32(5),
-		})
-		var conflict *ltypes.ResourceConflictException
-		if errors.As(err, &conflict) {
-			_, err = lc.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String(fn.LambdaName), ZipFile: code})
+func TestAppsctlDeployInstallsAndCommandWorks(t *testing.T) {
+	out := installHello(t)
+	s := getStack(t)
+	if out != "" { // this test did the first deploy
+		assert.Contains(t, out, "hello-lambda")
+		assert.NotContains(t, out, "/apps install listed", "installed, so no install hint")
+		for _, k := range []string{"MM_APPS_DEPLOY_AWS_SECRET_KEY", "MM_APPS_AWS_SECRET_KEY", "MM_ADMIN_TOKEN"} {
+			assert.NotContains(t, out, os.Getenv(k), "%s leaked", k)
 		}
-		require.NoError(t, err)
 	}
-	_, err = s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(awsnames.ManifestKey(string(m.AppID), string(m.Version))),
-		Body: bytes.NewReader(b.ManifestJSON()), ContentType: aws.String("application/json")})
-	require.NoError(t, err)
-	return b
-}
+	user := s.listen(t, s.userToken)
+	assert.Empty(t, s.command(t, s.userToken, "/hello greet appsctl"))
+	user.ephemeral(t, "Hello, appsctl!")
 
-func readAll(t testing.TB, open func() (io.ReadCloser, error)) []byte {
-	t.Helper()
-	rc, err := open()
-	require.NoError(t, err)
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	return data
+	// A second deploy without --update names what exists and the flag to use.
+	again, err := appsctl(t, "aws", "deploy", helloBundle)
+	require.Error(t, err)
+	assert.Contains(t, again, "--update")
+
+	// The invoke key the server uses can read and invoke what was deployed.
+	test, err := appsctl(t, "aws", "test", "--app", helloID)
+	require.NoError(t, err, "%s", test)
+	assert.True(t, strings.Contains(test, "OK") || strings.Contains(test, "ok"), "%s", test)
 }

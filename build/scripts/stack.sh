@@ -27,45 +27,75 @@ BUCKET=${MM_APPS_S3_BUCKET:-mattermost-apps-bucket}
 REGION=${MM_APPS_AWS_REGION:-us-east-1}
 S=$ROOT/build/scripts
 
+# write_env: the deploy key (moto accepts any key pair; one is made per stack and kept) and the
+# endpoints. The invoke key comes from `appsctl aws init --create-access-key` (see init_aws).
 write_env() {
   mkdir -p "$STACK_DIR"
-  # moto does not check signatures: any key pair works. One is made per stack and kept.
-  if [[ ! -s $STACK_DIR/aws.env ]]; then
-    touch "$STACK_DIR/aws.env"; chmod 600 "$STACK_DIR/aws.env"
-    cat >"$STACK_DIR/aws.env" <<ENV
-export MM_APPS_AWS_ACCESS_KEY=AKIA$(tr -dc 'A-Z0-9' </dev/urandom | head -c 16)
-export MM_APPS_AWS_SECRET_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)
+  if [[ ! -s $STACK_DIR/deploy.env ]]; then
+    touch "$STACK_DIR/deploy.env"; chmod 600 "$STACK_DIR/deploy.env"
+    cat >"$STACK_DIR/deploy.env" <<ENV
 export MM_APPS_DEPLOY_AWS_ACCESS_KEY=AKIA$(tr -dc 'A-Z0-9' </dev/urandom | head -c 16)
 export MM_APPS_DEPLOY_AWS_SECRET_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)
 ENV
   fi
-  # shellcheck disable=SC1091
-  source "$STACK_DIR/aws.env"
-  cat >"$STACK_DIR/aws.env.tmp" <<ENV
+  cat >"$STACK_DIR/endpoints.env" <<ENV
 export MM_APPS_AWS_REGION=$REGION
 export MM_APPS_S3_BUCKET=$BUCKET
 export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 export AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:$LAMBDA_PORT
 export MOTO_URL=http://127.0.0.1:$MOTO_PORT
 ENV
-  mv "$STACK_DIR/aws.env.tmp" "$STACK_DIR/endpoints.env"
+  cat >"$STACK_DIR/env.sh" <<ENV
+# source me: everything needed to talk to the $STACK stack
+source "$STACK_DIR/mm.env"
+source "$STACK_DIR/deploy.env"
+source "$STACK_DIR/invoke.env"
+source "$STACK_DIR/endpoints.env"
+export PATH="$ROOT/dist:\$PATH"
+export STACK=$STACK STACK_DIR=$STACK_DIR MM_SERVER_ENV_FILE=$MM_SERVER_ENV_FILE MM_PORT=$MM_PORT MM_PG_PORT=$MM_PG_PORT MOTO_PORT=$MOTO_PORT LAMBDA_PORT=$LAMBDA_PORT
+ENV
+}
+
+# init_aws: what an admin does once: the bucket, the invoke user/group/policy and execution role,
+# and the invoke access key that the Mattermost server gets in its environment.
+init_aws() {
+  (cd "$ROOT" && make -s appsctl >/dev/null)
+  # shellcheck disable=SC1091
+  source "$STACK_DIR/deploy.env"; source "$STACK_DIR/endpoints.env"
+  if [[ ! -s $STACK_DIR/invoke.env ]]; then
+    local out
+    out=$("$ROOT/dist/appsctl" aws init --create --create-access-key) || die "appsctl aws init failed"
+    touch "$STACK_DIR/invoke.env"; chmod 600 "$STACK_DIR/invoke.env"
+    sed -nE 's/^[[:space:]]*(export MM_APPS_AWS_(ACCESS|SECRET)_KEY=.*)$/\1/p' <<<"$out" >"$STACK_DIR/invoke.env"
+    [[ $(wc -l <"$STACK_DIR/invoke.env") == 2 ]] || die "appsctl aws init printed no access key"
+  else
+    "$ROOT/dist/appsctl" -q aws init --create >/dev/null || die "appsctl aws init failed"
+  fi
+  # shellcheck disable=SC1091
+  source "$STACK_DIR/invoke.env"
   # The server's environment: the plugin inherits it.
   touch "$MM_SERVER_ENV_FILE"; chmod 600 "$MM_SERVER_ENV_FILE"
   cat >"$MM_SERVER_ENV_FILE" <<ENV
-MM_APPS_AWS_ACCESS_KEY=$MM_APPS_AWS_ACCESS_KEY
-MM_APPS_AWS_SECRET_KEY=$MM_APPS_AWS_SECRET_KEY
+MM_APPS_AWS_ACCESS_KEY=${MM_APPS_AWS_ACCESS_KEY//\'/}
+MM_APPS_AWS_SECRET_KEY=${MM_APPS_AWS_SECRET_KEY//\'/}
 MM_APPS_AWS_REGION=$REGION
 MM_APPS_S3_BUCKET=$BUCKET
 AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:$LAMBDA_PORT
 ENV
-  cat >"$STACK_DIR/env.sh" <<ENV
-# source me: everything needed to talk to the $STACK stack
-source "$STACK_DIR/mm.env"
-source "$STACK_DIR/aws.env"
-source "$STACK_DIR/endpoints.env"
-export STACK=$STACK STACK_DIR=$STACK_DIR MM_SERVER_ENV_FILE=$MM_SERVER_ENV_FILE MM_PORT=$MM_PORT MM_PG_PORT=$MM_PG_PORT MOTO_PORT=$MOTO_PORT LAMBDA_PORT=$LAMBDA_PORT
-ENV
+}
+
+# deploy_example: the sample app, deployed and installed the way the README shows.
+deploy_example() {
+  (cd "$ROOT" && make -s bundle-example >/dev/null)
+  # shellcheck disable=SC1091
+  source "$STACK_DIR/env.sh"
+  local bundle=$ROOT/dist/examples/hello-lambda-0.1.0-bundle.zip
+  if "$ROOT/dist/appsctl" -q aws test list 2>/dev/null | grep -q hello-lambda; then
+    "$ROOT/dist/appsctl" aws deploy "$bundle" --update --install
+  else
+    "$ROOT/dist/appsctl" aws deploy "$bundle" --install
+  fi
 }
 
 up() {
@@ -74,7 +104,7 @@ up() {
   write_env
   "$S/moto.sh" up
   "$S/lambda-local.sh" up
-  curl -fsS -X PUT -o /dev/null "http://127.0.0.1:$MOTO_PORT/$BUCKET" || die "could not create bucket $BUCKET in moto"
+  init_aws
   "$S/mattermost.sh" up
   local bundle
   bundle=$(ls -t "$ROOT"/dist/*.tar.gz 2>/dev/null | head -1)
@@ -101,7 +131,7 @@ TXT
 }
 
 case ${1:-up} in
-  up) up; usage_hint ;;
+  up) up; [[ $STACK == dev ]] && deploy_example; usage_hint ;;
   down) "$S/mattermost.sh" down; "$S/lambda-local.sh" down; "$S/moto.sh" down ;;
   purge) "$S/mattermost.sh" down --purge; "$S/lambda-local.sh" down; "$S/moto.sh" down; rm -rf "$STACK_DIR" ;;
   env) write_env ;;

@@ -113,6 +113,9 @@ func (s *Service) SyncApp(ctx context.Context, appID apps.AppID) ([]string, erro
 	for _, t := range s.API.TakenTriggers() {
 		taken[strings.ToLower(t)] = "a Mattermost or plugin command"
 	}
+	for t := range s.triggers {
+		delete(taken, t) // registered by this plugin for an app (the API may not say so)
+	}
 	for _, t := range s.Reserved {
 		taken[strings.ToLower(t)] = "a Lambda Apps command"
 	}
