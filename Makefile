@@ -98,7 +98,7 @@ test-webapp: webapp/node_modules/.installed
 	cd webapp && npm test --silent
 
 .PHONY: e2e
-e2e: dist bundle-example appsctl
+e2e: dist bundle-example appsctl webapp/node_modules/.installed
 	MM_VERSION=$(MM_VERSION) build/scripts/e2e.sh
 
 .PHONY: test

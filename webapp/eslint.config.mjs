@@ -42,6 +42,22 @@ export default defineConfig(
         },
     },
     {
+        // The browser test (Node, driving Chromium; callbacks of
+        // page.evaluate run in the page).
+        files: ['e2e/**/*.mjs'],
+        languageOptions: {
+            globals: {...globals.node, ...globals.browser},
+        },
+    },
+    {
+        // The stand-in for the Mattermost webapp, loaded as a plain script.
+        files: ['e2e/harness/host.js'],
+        languageOptions: {
+            sourceType: 'script',
+            globals: {...globals.browser, React: 'readonly', ReactDOM: 'readonly', ReactIntl: 'readonly'},
+        },
+    },
+    {
         files: ['*.js'],
         languageOptions: {
             sourceType: 'commonjs',

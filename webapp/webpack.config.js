@@ -33,6 +33,7 @@ module.exports = (_env, argv) => {
         externals: {
             react: 'React',
             'react-dom': 'ReactDOM',
+            'react-intl': 'ReactIntl',
             redux: 'Redux',
             'react-redux': 'ReactRedux',
             'prop-types': 'PropTypes',

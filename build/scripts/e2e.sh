@@ -16,3 +16,8 @@ source "$STACK_DIR/env.sh"
 log "running the end-to-end suite against Mattermost $MM_VERSION at $MM_URL"
 cd "$ROOT"
 go test -tags e2e -count=1 -timeout 20m ${E2E_RUN:+-run "$E2E_RUN"} ${E2E_VERBOSE:+-v} ./e2e/...
+
+# The webapp in a real browser (Debian's Chromium driven by playwright-core) against the same stack.
+log "running the webapp browser test against the same stack"
+"$ROOT/webapp/e2e/install-browser.sh" >/dev/null
+(cd "$ROOT/webapp" && npm run --silent test:browser:run)

@@ -144,13 +144,13 @@ func (s *Service) SetError(err error) {
 
 // Result says what a sync did.
 type Result struct {
-	Listed    int // objects under manifests/
-	Fetched   int // objects downloaded (new or changed)
-	Reused    int // objects unchanged since the last sync
-	Skipped   int // objects left out (invalid, mismatched key, unreadable)
-	Apps      int
-	Changed   bool
-	FetchErrs int // downloads that failed; the previous copy was kept when there was one
+	Listed    int  `json:"listed"`         // objects under manifests/
+	Fetched   int  `json:"fetched"`        // objects downloaded (new or changed)
+	Reused    int  `json:"reused"`         // objects unchanged since the last sync
+	Skipped   int  `json:"skipped"`        // objects left out (invalid, mismatched key, unreadable)
+	Apps      int  `json:"apps"`           // apps in the catalog after the sync
+	Changed   bool `json:"changed"`        // anything differs from before
+	FetchErrs int  `json:"fetch_failures"` // downloads that failed; the previous copy was kept when there was one
 }
 
 // Sync reads the bucket and replaces the catalog. It holds the cluster lock

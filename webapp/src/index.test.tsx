@@ -1,23 +1,7 @@
 import {beforeEach, describe, expect, it, jest} from '@jest/globals';
 
-import type {PluginInstance, PluginRegistry, PluginStore} from './types/registry';
-
-// A registry that only records what the plugin asks of it.
-function fakeRegistry() {
-    const calls: Array<{method: string; args: unknown[]}> = [];
-    const registry = new Proxy({}, {
-        get: (_target, method: string) => (...args: unknown[]) => {
-            calls.push({method, args});
-            return `${method}-${calls.length}`;
-        },
-    }) as PluginRegistry;
-    return {registry, calls};
-}
-
-const fakeStore: PluginStore = {
-    getState: () => ({}),
-    dispatch: (action) => action,
-};
+import {FakeRegistry, FakeStore} from './test/helpers';
+import type {PluginInstance} from './types/registry';
 
 describe('plugin entry point', () => {
     let registered: Array<{id: string; plugin: PluginInstance}>;
@@ -28,6 +12,7 @@ describe('plugin entry point', () => {
             registered.push({id, plugin});
         };
         jest.resetModules();
+        globalThis.fetch = jest.fn(() => new Promise<Response>(() => undefined)) as unknown as typeof fetch;
     });
 
     it('registers itself with the webapp under the plugin id', async () => {
@@ -38,15 +23,21 @@ describe('plugin entry point', () => {
         expect(registered[0].plugin).toBeInstanceOf(Plugin);
     });
 
-    it('registers only the Status System Console setting', async () => {
+    it('registers the Status setting, the root component and the bindings refresh handler', async () => {
         await import('./index');
         const {default: StatusPanel} = await import('./components/status_panel');
-        const {registry, calls} = fakeRegistry();
+        const registry = new FakeRegistry();
+        const store = new FakeStore();
 
-        await registered[0].plugin.initialize(registry, fakeStore);
+        await registered[0].plugin.initialize(registry, store);
 
-        expect(calls).toEqual([
-            {method: 'registerAdminConsoleCustomSetting', args: ['Status', StatusPanel, {showTitle: true}]},
-        ]);
+        expect(registry.calls[0]).toEqual({method: 'registerAdminConsoleCustomSetting', args: ['Status', StatusPanel, {showTitle: true}]});
+        expect(registry.methods()).toEqual(['registerAdminConsoleCustomSetting', 'registerRootComponent', 'registerWebSocketEventHandler']);
+        expect(registry.calls[2].args[0]).toBe('custom_lambda-apps_refresh_bindings');
+        expect(store.listenerCount()).toBe(2);
+
+        registered[0].plugin.uninitialize?.();
+        expect(store.listenerCount()).toBe(0);
+        expect(registry.wsHandlers.size).toBe(0);
     });
 });

@@ -1,100 +1,72 @@
 import React, {useCallback, useEffect, useRef, useState} from 'react';
+import {useIntl} from 'react-intl';
+import type {IntlShape} from 'react-intl';
 
-import {getStatus} from '../client';
+import {getStatus, refreshCatalog} from '../client';
 import type {PluginStatus} from '../client';
+import {statusMessages as m} from '../i18n/messages';
+
+import {InstalledAppsTable, StatusTable} from './status_table';
 
 type LoadState =
     | {kind: 'loading'; previous?: PluginStatus}
     | {kind: 'ok'; status: PluginStatus}
     | {kind: 'error'; message: string};
 
-interface Row {
-    label: string;
-    value: string;
+type RefreshState =
+    | {kind: 'idle'}
+    | {kind: 'running'}
+    | {kind: 'done'; message: string}
+    | {kind: 'failed'; message: string};
+
+function errorText(err: unknown): string {
+    return err instanceof Error && err.message ? err.message : String(err);
 }
 
-// Go marshals a zero time.Time as this; it means "never".
-const ZERO_TIME_PREFIX = '0001-01-01';
-
-function text(value: string | undefined, fallback: string): string {
-    return value && value.trim() ? value : fallback;
+function pick(result: Record<string, unknown>, key: string): number | undefined {
+    for (const k of [key, key.charAt(0).toUpperCase() + key.slice(1)]) {
+        const value = result[k];
+        if (typeof value === 'number' && Number.isFinite(value)) {
+            return value;
+        }
+    }
+    return undefined;
 }
 
-function yesNo(value: boolean | undefined, yes: string, no: string): string {
-    if (value === true) {
-        return yes;
+// Summary of a POST /refresh answer. The sync result's keys may be
+// snake_case or Go field names; without the counts it just says "refreshed".
+export function refreshSummary(intl: IntlShape, result: unknown): string {
+    if (result && typeof result === 'object' && !Array.isArray(result)) {
+        const r = result as Record<string, unknown>;
+        const counts = {
+            apps: pick(r, 'apps'),
+            listed: pick(r, 'listed'),
+            fetched: pick(r, 'fetched'),
+            reused: pick(r, 'reused'),
+            skipped: pick(r, 'skipped'),
+        };
+        if (Object.values(counts).every((v) => v !== undefined)) {
+            return intl.formatMessage(m.refreshed, counts as Record<string, number>);
+        }
     }
-    if (value === false) {
-        return no;
-    }
-    return 'unknown';
-}
-
-// Only the known fields are shown, each turned into plain text: whatever else
-// the server might send is never rendered.
-export function statusRows(status: PluginStatus): Row[] {
-    let bucketReachable = yesNo(status.bucket_reachable, 'yes', 'no');
-    if (status.bucket_reachable === false && status.bucket_error) {
-        bucketReachable = `no: ${status.bucket_error}`;
-    }
-
-    let catalogSize = 'unknown';
-    if (typeof status.catalog_size === 'number' && Number.isFinite(status.catalog_size)) {
-        catalogSize = `${status.catalog_size} ${status.catalog_size === 1 ? 'app' : 'apps'}`;
-    }
-
-    let lastSync = 'never';
-    if (typeof status.last_sync === 'string' && status.last_sync && !status.last_sync.startsWith(ZERO_TIME_PREFIX)) {
-        lastSync = status.last_sync;
-    }
-
-    return [
-        {label: 'Plugin version', value: text(status.plugin_version, 'unknown')},
-        {label: 'AWS credentials', value: yesNo(status.credentials_set, 'set', 'not set')},
-        {label: 'AWS region', value: text(status.region, 'not configured')},
-        {label: 'S3 bucket', value: text(status.bucket, 'not configured')},
-        {label: 'Bucket reachable', value: bucketReachable},
-        {label: 'Apps in catalog', value: catalogSize},
-        {label: 'Last catalog sync', value: lastSync},
-        {label: 'Last error', value: text(status.last_error, 'none')},
-    ];
+    return intl.formatMessage(m.refreshedPlain);
 }
 
 const styles: Record<string, React.CSSProperties> = {
-    table: {borderCollapse: 'collapse', marginBottom: '8px'},
-    th: {textAlign: 'left', fontWeight: 600, padding: '2px 16px 2px 0', verticalAlign: 'top'},
-    td: {padding: '2px 0', wordBreak: 'break-word'},
     error: {color: 'var(--error-text, #d24b4e)', marginBottom: '8px'},
+    buttons: {display: 'flex', gap: '8px', flexWrap: 'wrap'},
+    outcome: {marginTop: '8px'},
 };
 
-export function StatusTable({status}: {status: PluginStatus}) {
-    return (
-        <table
-            aria-label='Lambda Apps status'
-            style={styles.table}
-        >
-            <tbody>
-                {statusRows(status).map((row) => (
-                    <tr key={row.label}>
-                        <th
-                            scope='row'
-                            style={styles.th}
-                        >
-                            {row.label}
-                        </th>
-                        <td style={styles.td}>{row.value}</td>
-                    </tr>
-                ))}
-            </tbody>
-        </table>
-    );
-}
-
-// System Console custom setting ("Status" in plugin.json): a read-only view of
-// GET /plugins/lambda-apps/api/v1/status with a Refresh button.
+// System Console custom setting ("Status" in plugin.json): a read-only view
+// of GET /status, a button to reload it and one to resync the catalog from S3
+// (POST /refresh) that reloads the status afterwards.
 export default function StatusPanel() {
+    const intl = useIntl();
     const [state, setState] = useState<LoadState>({kind: 'loading'});
+    const [refresh, setRefresh] = useState<RefreshState>({kind: 'idle'});
     const controller = useRef<AbortController | null>(null);
+    const mounted = useRef(true);
 
     const load = useCallback(() => {
         // A newer request supersedes an older one still in flight.
@@ -102,7 +74,7 @@ export default function StatusPanel() {
         const current = new AbortController();
         controller.current = current;
 
-        setState((prev) => ({kind: 'loading', previous: prev.kind === 'ok' ? prev.status : undefined}));
+        setState((prev) => ({kind: 'loading', previous: prev.kind === 'ok' ? prev.status : prev.kind === 'loading' ? prev.previous : undefined}));
         getStatus({signal: current.signal}).then(
             (status) => {
                 if (!current.signal.aborted) {
@@ -111,26 +83,49 @@ export default function StatusPanel() {
             },
             (err: unknown) => {
                 if (!current.signal.aborted) {
-                    const message = err instanceof Error && err.message ? err.message : String(err);
-                    setState({kind: 'error', message});
+                    setState({kind: 'error', message: errorText(err)});
                 }
             },
         );
     }, []);
 
     useEffect(() => {
+        mounted.current = true;
         load();
-        return () => controller.current?.abort();
+        return () => {
+            mounted.current = false;
+            controller.current?.abort();
+        };
     }, [load]);
 
+    const refreshNow = async () => {
+        setRefresh({kind: 'running'});
+        try {
+            const result = await refreshCatalog();
+            if (mounted.current) {
+                setRefresh({kind: 'done', message: refreshSummary(intl, result)});
+            }
+        } catch (err) {
+            if (mounted.current) {
+                setRefresh({kind: 'failed', message: intl.formatMessage(m.refreshFailed, {error: errorText(err)})});
+            }
+        }
+
+        // Either way the status changed (last sync, last error).
+        if (mounted.current) {
+            load();
+        }
+    };
+
     const loading = state.kind === 'loading';
+    const refreshing = refresh.kind === 'running';
     const shown = state.kind === 'ok' ? state.status : (state.kind === 'loading' ? state.previous : undefined);
 
     return (
-        <div aria-busy={loading}>
+        <div aria-busy={loading || refreshing}>
             {loading && (
                 <p role='status'>
-                    {'Loading status…'}
+                    {intl.formatMessage(m.loading)}
                 </p>
             )}
             {state.kind === 'error' && (
@@ -138,18 +133,51 @@ export default function StatusPanel() {
                     role='alert'
                     style={styles.error}
                 >
-                    {`Could not load the status. ${state.message}`}
+                    {intl.formatMessage(m.loadFailed, {error: state.message})}
                 </div>
             )}
-            {shown && <StatusTable status={shown}/>}
-            <button
-                type='button'
-                className='btn btn-tertiary'
-                onClick={load}
-                disabled={loading}
+            {shown && (
+                <>
+                    <StatusTable status={shown}/>
+                    <InstalledAppsTable apps={shown.installed_apps}/>
+                </>
+            )}
+            <div style={styles.buttons}>
+                <button
+                    type='button'
+                    className='btn btn-tertiary'
+                    onClick={load}
+                    disabled={loading}
+                >
+                    {intl.formatMessage(m.reload)}
+                </button>
+                <button
+                    type='button'
+                    className='btn btn-primary'
+                    onClick={() => {
+                        void refreshNow();
+                    }}
+                    disabled={refreshing}
+                >
+                    {intl.formatMessage(m.refreshCatalog)}
+                </button>
+            </div>
+            <div
+                style={styles.outcome}
+                aria-live='polite'
+                data-testid='refresh-outcome'
             >
-                {'Refresh'}
-            </button>
+                {refresh.kind === 'running' && intl.formatMessage(m.refreshing)}
+                {refresh.kind === 'done' && refresh.message}
+                {refresh.kind === 'failed' && (
+                    <span
+                        role='alert'
+                        style={styles.error}
+                    >
+                        {refresh.message}
+                    </span>
+                )}
+            </div>
         </div>
     );
 }

@@ -17,18 +17,48 @@ export interface AdminConsoleCustomSettingOptions {
     showTitle?: boolean;
 }
 
+// What the webapp passes to a channel-header button's action.
+export interface HostChannel {
+    id?: string;
+    team_id?: string;
+}
+
+export interface WebSocketMessage {
+    event?: string;
+    data?: unknown;
+    broadcast?: unknown;
+}
+
 export interface PluginRegistry {
     registerAdminConsoleCustomSetting(
         key: string,
         component: React.ComponentType<AdminConsoleCustomSettingProps>,
         options?: AdminConsoleCustomSettingOptions,
     ): void;
+
+    // Each register* call below returns the component id for unregisterComponent.
+    registerRootComponent(component: React.ComponentType): string;
+    registerChannelHeaderButtonAction(
+        icon: React.ReactNode,
+        action: (channel?: HostChannel, channelMember?: unknown) => void,
+        dropdownText: React.ReactNode,
+        tooltipText: React.ReactNode,
+    ): string;
+    registerPostDropdownMenuAction(
+        text: React.ReactNode,
+        action: (postId: string) => void,
+        filter?: (postId: string) => boolean,
+    ): string;
+    unregisterComponent(componentId: string): void;
+    registerWebSocketEventHandler(event: string, handler: (message: WebSocketMessage) => void): void;
+    unregisterWebSocketEventHandler(event: string): void;
 }
 
-// The webapp's Redux store; not used yet, so kept opaque.
+// The webapp's Redux store. The state is read through src/apps/host_state.ts.
 export interface PluginStore {
     getState(): unknown;
     dispatch(action: unknown): unknown;
+    subscribe(listener: () => void): () => void;
 }
 
 export interface PluginInstance {
