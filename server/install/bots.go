@@ -46,13 +46,17 @@ func ensureBot(api MattermostAPI, appID, displayName string) (*model.Bot, error)
 	base := BotUsername(appID)
 	for _, username := range []string{base, base + "-app"} {
 		user, err := api.GetUserByUsername(username)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			bot, err := api.CreateBot(&model.Bot{Username: username, DisplayName: displayName, Description: desc})
-			if err != nil {
-				return nil, fmt.Errorf("create bot account @%s: %w (check that bot account creation is enabled in the System Console)", username, err)
+		if errors.Is(err, ErrNotFound) {
+			bot, cerr := api.CreateBot(&model.Bot{Username: username, DisplayName: displayName, Description: desc})
+			if cerr == nil {
+				return bot, nil
 			}
-			return bot, nil
+			// Another admin or node may have created it a moment ago.
+			if user, err = api.GetUserByUsername(username); err != nil {
+				return nil, fmt.Errorf("create bot account @%s: %w (check that bot account creation is enabled in the System Console)", username, cerr)
+			}
+		}
+		switch {
 		case err != nil:
 			return nil, fmt.Errorf("look up user @%s: %w", username, err)
 		case !user.IsBot:
