@@ -170,7 +170,8 @@ func TestExecuteRendersAnswers(t *testing.T) {
 	assert.Equal(t, `/hello greet "Ada L"`, creq.RawCommand)
 	assert.Equal(t, "r1", creq.Context.RootPostID)
 	require.Len(t, f.mm.posts, 1)
-	assert.Equal(t, model.Post{UserId: "bot-hello", ChannelId: "c1", RootId: "r1", Message: "Hello, Ada L!"}, *f.mm.posts[0])
+	p := f.mm.posts[0]
+	assert.Equal(t, []string{"bot-hello", "c1", "r1", "Hello, Ada L!"}, []string{p.UserId, p.ChannelId, p.RootId, p.Message})
 
 	f.caller.resp = &apps.CallResponse{Type: apps.CallResponseTypeError, Text: "nope"}
 	f.svc.Execute(context.Background(), args)
