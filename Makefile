@@ -104,6 +104,14 @@ e2e: dist bundle-example appsctl webapp/node_modules/.installed
 .PHONY: test
 test: check-style test-unit test-webapp e2e
 
+# Short fuzzing runs of the decoders that read untrusted input (seed corpora in testdata/fuzz run in test-unit).
+FUZZTIME ?= 15s
+.PHONY: fuzz
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeManifest$$' -fuzztime $(FUZZTIME) ./apps/
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./aws/bundle/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZTIME) ./aws/lambdainvoke/
+
 .PHONY: bench
 bench: $(VERSITYGW)
 	build/scripts/bench.sh
