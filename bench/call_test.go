@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -19,9 +18,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
-	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
@@ -39,15 +36,8 @@ func (nopLog) Debug(string, ...any) {}
 // to call it: a direct SDK Invoke and the plugin's /api/v1/call handler.
 func callPaths(tb testing.TB) (direct func() error, viaPlugin func() error) {
 	tb.Helper()
-	lam := testservers.LambdaLocal(tb, lambdalocal.Config{})
-	mdata, err := os.ReadFile(testservers.RepoRoot() + "/examples/hello/manifest.json")
-	require.NoError(tb, err)
-	m, err := apps.DecodeManifest(mdata)
-	require.NoError(tb, err)
-	fn, err := awsnames.LambdaName(string(m.AppID), string(m.Version), m.AWSLambda.Functions[0].Name)
-	require.NoError(tb, err)
-	require.NoError(tb, lam.Deploy(fn, testservers.HandlerZip(tb, "./examples/hello"),
-		lambdalocal.FunctionConfig{Handler: "bootstrap", Runtime: "provided.al2023", Timeout: 10}))
+	hello := testservers.DeployHello(tb, 10)
+	lam, m, fn := hello.Lambda, hello.Manifest, hello.Function
 	clients := awsclient.New(awsclient.Options{
 		Credentials: awsclient.Credentials{AccessKeyID: "AKIABENCH", SecretAccessKey: "bench"},
 		Endpoints:   awsclient.Endpoints{Lambda: lam.URL},

@@ -19,7 +19,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
-	"github.com/lambda-apps/lambda-apps/internal/testservers"
+	"github.com/lambda-apps/lambda-apps/internal/testaws"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 )
 
@@ -43,11 +43,8 @@ func manifest(i int) string {
 // bucketWith1000 fills a versitygw bucket with n manifests.
 func bucketWith(t testing.TB, n int) (*s3.Client, *s3store.Store) {
 	t.Helper()
-	srv := testservers.Versity(t)
-	c := awsclient.New(awsclient.Options{
-		Credentials: awsclient.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey},
-		Endpoints:   awsclient.Endpoints{S3: srv.URL},
-	}).S3()
+	srv := testaws.StartVersity(t)
+	c := awsclient.New(awsclient.Options{Credentials: srv.Credentials, Endpoints: awsclient.Endpoints{S3: srv.URL}}).S3()
 	ctx := context.Background()
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")})
 	require.NoError(t, err)

@@ -61,26 +61,11 @@ type Clients struct {
 
 // Options name the resources.
 type Options struct {
-	Region          string
-	Bucket          string
-	UserName        string
-	GroupName       string
-	PolicyName      string
-	ExecuteRoleName string
+	awsnames.Resources
 }
 
 func (o Options) withDefaults() Options {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&o.Region, awsnames.DefaultRegion)
-	def(&o.Bucket, awsnames.DefaultBucket)
-	def(&o.UserName, awsnames.DefaultUserName)
-	def(&o.GroupName, awsnames.DefaultGroupName)
-	def(&o.PolicyName, awsnames.DefaultPolicyName)
-	def(&o.ExecuteRoleName, awsnames.DefaultExecuteRoleName)
+	o.Resources = o.WithDefaults()
 	return o
 }
 

@@ -59,12 +59,7 @@ type Clients struct {
 
 // Options say which resources to ensure.
 type Options struct {
-	Region          string
-	Bucket          string
-	UserName        string
-	GroupName       string
-	PolicyName      string
-	ExecuteRoleName string
+	awsnames.Resources
 	// Create creates missing resources (including the bucket).
 	Create bool
 	// CreateAccessKey creates an access key for the invoke user and prints
@@ -72,19 +67,8 @@ type Options struct {
 	CreateAccessKey bool
 }
 
-// withDefaults fills in the default names.
 func (o Options) withDefaults() Options {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&o.Region, awsnames.DefaultRegion)
-	def(&o.Bucket, awsnames.DefaultBucket)
-	def(&o.UserName, awsnames.DefaultUserName)
-	def(&o.GroupName, awsnames.DefaultGroupName)
-	def(&o.PolicyName, awsnames.DefaultPolicyName)
-	def(&o.ExecuteRoleName, awsnames.DefaultExecuteRoleName)
+	o.Resources = o.WithDefaults()
 	return o
 }
 

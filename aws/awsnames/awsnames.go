@@ -114,3 +114,30 @@ const (
 	// the execution role.
 	LambdaBasicExecutionPolicyARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 )
+
+// Resources names the AWS resources of one installation. Empty fields get
+// the defaults from WithDefaults.
+type Resources struct {
+	Region          string
+	Bucket          string
+	UserName        string
+	GroupName       string
+	PolicyName      string
+	ExecuteRoleName string
+}
+
+// WithDefaults fills every empty name with its default.
+func (r Resources) WithDefaults() Resources {
+	for _, f := range []struct {
+		field *string
+		def   string
+	}{
+		{&r.Region, DefaultRegion}, {&r.Bucket, DefaultBucket}, {&r.UserName, DefaultUserName},
+		{&r.GroupName, DefaultGroupName}, {&r.PolicyName, DefaultPolicyName}, {&r.ExecuteRoleName, DefaultExecuteRoleName},
+	} {
+		if *f.field == "" {
+			*f.field = f.def
+		}
+	}
+	return r
+}

@@ -123,3 +123,9 @@ func TestIAMDefaults(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", LambdaBasicExecutionPolicyARN)
 	assert.Equal(t, "mattermost-apps-bucket", DefaultBucket)
 }
+
+func TestResourcesWithDefaults(t *testing.T) {
+	r := Resources{Bucket: "mine", PolicyName: "p"}.WithDefaults()
+	assert.Equal(t, Resources{Region: "us-east-1", Bucket: "mine", UserName: "mattermost-apps-invoke", GroupName: "mattermost-apps-invoke-group",
+		PolicyName: "p", ExecuteRoleName: "mattermost-apps-execute-lambda-role"}, r)
+}

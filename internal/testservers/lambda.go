@@ -1,3 +1,6 @@
+// Package testservers runs the sample app's real handler in lambda-local
+// for integration tests and benchmarks (moto and versitygw are in
+// internal/testaws).
 package testservers
 
 import (
@@ -15,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
 )
 
@@ -106,4 +111,35 @@ func LambdaLocal(t testing.TB, cfg lambdalocal.Config) *Lambda {
 		}
 	})
 	return &Lambda{Server: srv, URL: "http://" + ln.Addr().String()}
+}
+
+// Hello is the sample app (examples/hello) deployed to lambda-local.
+type Hello struct {
+	Lambda   *Lambda
+	Manifest *apps.Manifest
+	Function string // its Lambda function name
+}
+
+// DeployHello starts lambda-local and deploys the sample app's real
+// handler with the given function timeout (seconds).
+func DeployHello(t testing.TB, timeout int) *Hello {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(RepoRoot(), "examples", "hello", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := apps.DecodeManifest(data)
+	if err != nil {
+		t.Fatalf("examples/hello/manifest.json: %v", err)
+	}
+	fn, err := awsnames.LambdaName(string(m.AppID), string(m.Version), m.AWSLambda.Functions[0].Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lam := LambdaLocal(t, lambdalocal.Config{})
+	if err := lam.Deploy(fn, HandlerZip(t, "./examples/hello"),
+		lambdalocal.FunctionConfig{Handler: "bootstrap", Runtime: "provided.al2023", Timeout: timeout}); err != nil {
+		t.Fatalf("deploy the sample app to lambda-local: %v", err)
+	}
+	return &Hello{Lambda: lam, Manifest: m, Function: fn}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 	"github.com/lambda-apps/lambda-apps/internal/testaws"
-	"github.com/lambda-apps/lambda-apps/internal/testservers"
 )
 
 type realS3 struct {
@@ -30,8 +29,8 @@ var realS3Servers = []realS3{
 		return m.URL, testaws.Credentials, m.Stop
 	}},
 	{name: "versitygw", badAuth: true, start: func(t *testing.T) (string, awsclient.Credentials, func()) {
-		s := testservers.Versity(t)
-		return s.URL, awsclient.Credentials{AccessKeyID: s.AccessKey, SecretAccessKey: s.SecretKey}, s.Stop
+		s := testaws.StartVersity(t)
+		return s.URL, s.Credentials, s.Stop
 	}},
 }
 

@@ -13,9 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
@@ -31,14 +29,6 @@ func (nopLog) Error(string, ...any) {}
 func (nopLog) Warn(string, ...any)  {}
 func (nopLog) Debug(string, ...any) {}
 
-// helloManifest is examples/hello/manifest.json.
-func helloManifest(t *testing.T) apps.Manifest {
-	t.Helper()
-	m, err := apps.DecodeManifest(readFile(t, testservers.RepoRoot()+"/examples/hello/manifest.json"))
-	require.NoError(t, err)
-	return *m
-}
-
 // callStack is the plugin's call path over real parts: the HTTP router, the
 // call service, the SDK invoke client and lambda-local running the sample
 // app's real handler binary.
@@ -50,12 +40,8 @@ type callStack struct {
 
 func newCallStack(t *testing.T, fnTimeout int) *callStack {
 	t.Helper()
-	lam := testservers.LambdaLocal(t, lambdalocal.Config{})
-	m := helloManifest(t)
-	fn, err := awsnames.LambdaName(string(m.AppID), string(m.Version), m.AWSLambda.Functions[0].Name)
-	require.NoError(t, err)
-	require.NoError(t, lam.Deploy(fn, testservers.HandlerZip(t, "./examples/hello"),
-		lambdalocal.FunctionConfig{Handler: "bootstrap", Runtime: "provided.al2023", Timeout: fnTimeout}))
+	hello := testservers.DeployHello(t, fnTimeout)
+	lam, m, fn := hello.Lambda, *hello.Manifest, hello.Function
 
 	clients := awsclient.New(awsclient.Options{
 		Credentials: awsclient.Credentials{AccessKeyID: "AKIATEST", SecretAccessKey: "test"},
