@@ -17,6 +17,8 @@ VERSITYGW := $(TOOLS)/versitygw-$(VERSITYGW_VERSION)/versitygw
 MM_VERSION ?= 11.4
 # Every package of the module except Go code that npm packages ship under webapp/node_modules.
 GO_PACKAGES = $(shell $(GO) list ./... | grep -v /node_modules/)
+# Directories for golangci-lint, including the build-tagged suites (e2e, bench).
+GO_DIRS = $(shell $(GO) list -tags e2e,bench -f '{{.Dir}}' ./... | grep -v /node_modules/ | sed "s|^$(CURDIR)|.|")
 
 .PHONY: all
 all: check-style test-unit dist
@@ -84,8 +86,8 @@ tools: $(GOLANGCI_LINT) $(VERSITYGW)
 .PHONY: check-style
 check-style: $(GOLANGCI_LINT) webapp/node_modules/.installed
 	@echo "gofmt"; test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './webapp/*'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run 'gofmt -w' on the files above"; exit 1; }
-	$(GO) vet $(GO_PACKAGES)
-	$(GOLANGCI_LINT) run $(GO_PACKAGES)
+	$(GO) vet -tags e2e,bench $(GO_PACKAGES) ./e2e/ ./bench/
+	$(GOLANGCI_LINT) run $(GO_DIRS)
 	cd webapp && npm run check-types --silent && npm run lint --silent
 
 ## ---- tests -------------------------------------------------------------
@@ -101,8 +103,13 @@ test-webapp: webapp/node_modules/.installed
 e2e: dist bundle-example appsctl webapp/node_modules/.installed
 	MM_VERSION=$(MM_VERSION) build/scripts/e2e.sh
 
+# The oldest supported server (min_server_version in plugin.json).
+.PHONY: e2e-oldest
+e2e-oldest:
+	$(MAKE) e2e MM_VERSION=9.9
+
 .PHONY: test
-test: check-style test-unit test-webapp e2e
+test: check-style test-unit test-webapp e2e e2e-oldest
 
 # Short fuzzing runs of the decoders that read untrusted input (seed corpora in testdata/fuzz run in test-unit).
 FUZZTIME ?= 15s
