@@ -18,8 +18,13 @@ type CallRequest struct {
 	Query         string         `json:"query,omitempty"`
 }
 
-// callRequestRest has the fields of CallRequest that do not come from Call.
-type callRequestRest struct {
+// callRequestWire is CallRequest with the Call's fields spelled out, so
+// that a request decodes in one pass (the embedded Call's own
+// UnmarshalJSON would otherwise be promoted and swallow the whole object).
+type callRequestWire struct {
+	Path          string         `json:"path,omitempty"`
+	Expand        *Expand        `json:"expand,omitempty"`
+	State         any            `json:"state,omitempty"`
 	Values        map[string]any `json:"values,omitempty"`
 	Context       Context        `json:"context"`
 	RawCommand    string         `json:"raw_command,omitempty"`
@@ -27,27 +32,37 @@ type callRequestRest struct {
 	Query         string         `json:"query,omitempty"`
 }
 
-// UnmarshalJSON decodes a CallRequest object. It is needed because the
-// embedded Call's own UnmarshalJSON would otherwise be promoted and swallow
-// the whole object.
+// UnmarshalJSON decodes a CallRequest object.
 func (r *CallRequest) UnmarshalJSON(data []byte) error {
-	var call callFields
-	if err := json.Unmarshal(data, &call); err != nil {
+	var w callRequestWire
+	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("decode call request: %w", err)
 	}
-	var rest callRequestRest
-	if err := json.Unmarshal(data, &rest); err != nil {
-		return fmt.Errorf("decode call request: %w", err)
-	}
-	*r = CallRequest{
-		Call:          Call(call),
-		Values:        rest.Values,
-		Context:       rest.Context,
-		RawCommand:    rest.RawCommand,
-		SelectedField: rest.SelectedField,
-		Query:         rest.Query,
-	}
+	r.fromWire(&w)
 	return nil
+}
+
+// DecodeCallRequest decodes a CallRequest in a single pass over data (a
+// plain json.Unmarshal into a CallRequest validates the input twice).
+func DecodeCallRequest(data []byte) (*CallRequest, error) {
+	var w callRequestWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("decode call request: %w", err)
+	}
+	r := &CallRequest{}
+	r.fromWire(&w)
+	return r, nil
+}
+
+func (r *CallRequest) fromWire(w *callRequestWire) {
+	*r = CallRequest{
+		Call:          Call{Path: w.Path, Expand: w.Expand, State: w.State},
+		Values:        w.Values,
+		Context:       w.Context,
+		RawCommand:    w.RawCommand,
+		SelectedField: w.SelectedField,
+		Query:         w.Query,
+	}
 }
 
 // Context is the context of a call. Its first part comes from the user

@@ -170,3 +170,18 @@ func TestCallRequestUnmarshalErrors(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(in), &req), in)
 	}
 }
+
+func TestDecodeCallRequestMatchesUnmarshal(t *testing.T) {
+	data := []byte(`{"path":"/p","expand":{"acting_user":"+summary"},"state":{"k":1},"values":{"a":"b"},
+		"context":{"app_id":"x","channel_id":"c"},"raw_command":"/x y","selected_field":"f","query":"q"}`)
+	var viaUnmarshal CallRequest
+	require.NoError(t, json.Unmarshal(data, &viaUnmarshal))
+	decoded, err := DecodeCallRequest(data)
+	require.NoError(t, err)
+	assert.Equal(t, viaUnmarshal, *decoded)
+	assert.Equal(t, "/p", decoded.Path)
+	assert.Equal(t, ExpandLevel("+summary"), decoded.Expand.ActingUser)
+
+	_, err = DecodeCallRequest([]byte(`{"path": 1}`))
+	require.Error(t, err)
+}

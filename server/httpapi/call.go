@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,13 +19,13 @@ const maxCallRequest = lambdainvoke.MaxSyncPayload
 // gets 200 with {"type":"error"} (the call itself was carried out). Either
 // way the body is a CallResponse.
 func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
-	var creq apps.CallRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallRequest))
 	if err != nil {
 		writeCallError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the call request is larger than %d bytes", maxCallRequest))
 		return
 	}
-	if err := json.Unmarshal(body, &creq); err != nil {
+	creq, err := apps.DecodeCallRequest(body)
+	if err != nil {
 		writeCallError(w, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err))
 		return
 	}
@@ -34,7 +33,7 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 		writeCallError(w, http.StatusForbidden, errors.New("you cannot read the channel of this call"))
 		return
 	}
-	resp, err := a.Call(r.Context(), UserID(r), &creq)
+	resp, err := a.Call(r.Context(), UserID(r), creq)
 	if err != nil {
 		code := callErrorStatus(err)
 		if code >= 500 {
