@@ -59,6 +59,7 @@ func TestInstallListedAndAppCommands(t *testing.T) {
 	bot, _, err := s.client(s.adminToken).GetUserByUsername(context.Background(), helloID, "")
 	require.NoError(t, err)
 	assert.True(t, bot.IsBot)
+	assert.NotZero(t, bot.LastPictureUpdate, "the bot's profile image is the app icon")
 	assert.Equal(t, bot.Id, installed.UserId, "the message comes from the app's bot")
 
 	list := s.command(t, s.adminToken, "/apps list")
@@ -102,8 +103,22 @@ func TestInstallListedAndAppCommands(t *testing.T) {
 	assert.Empty(t, resp.Error, "%+v", resp)
 	user.ephemeral(t, "answer-")
 
+	// Autocomplete offers the app IDs that fit each sub-command.
+	suggest := func(input string) []string {
+		items, _, err := s.client(s.adminToken).ListCommandAutocompleteSuggestions(context.Background(), input, s.teamID)
+		require.NoError(t, err)
+		var out []string
+		for _, it := range items {
+			out = append(out, it.Complete)
+		}
+		return out
+	}
+	assert.Contains(t, suggest("/apps disable "), "apps disable hello-lambda")
+	assert.NotContains(t, suggest("/apps enable "), "apps enable hello-lambda", "it is not disabled")
+
 	// Disable blocks the command; enable restores it.
 	assert.Contains(t, s.command(t, s.adminToken, "/apps disable hello-lambda"), "is disabled")
+	assert.Contains(t, suggest("/apps enable "), "apps enable hello-lambda")
 	_, _, err = s.client(s.userToken).ExecuteCommandWithTeam(context.Background(), s.channelID, s.teamID, "/hello greet x")
 	require.Error(t, err, "a disabled app's command is unregistered")
 	assert.Contains(t, s.command(t, s.adminToken, "/apps enable hello-lambda"), "is enabled")

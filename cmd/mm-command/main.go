@@ -62,7 +62,8 @@ func run(url, token, channel, team, line string, wait time.Duration) error {
 			switch ev.EventType() {
 			case model.WebsocketEventEphemeralMessage:
 				var p model.Post
-				if raw, ok := ev.GetData()["post"].(string); ok && json.Unmarshal([]byte(raw), &p) == nil {
+				// The command's own response also arrives this way: printed above.
+				if raw, ok := ev.GetData()["post"].(string); ok && json.Unmarshal([]byte(raw), &p) == nil && p.Message != resp.Text {
 					fmt.Println(p.Message)
 				}
 			case model.WebsocketEventOpenDialog:
