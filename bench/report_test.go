@@ -19,7 +19,7 @@ func mbps(n int64, d time.Duration) string {
 // when something does not work, never because of a timing.
 func TestReport(t *testing.T) {
 	r := &report{}
-	t.Run("calls", func(t *testing.T) { measureCalls(t, r, 2000) })
+	t.Run("calls", func(t *testing.T) { measureCalls(t, r, 5000) })
 	t.Run("catalog", func(t *testing.T) { measureCatalog(t, r, 1000) })
 	t.Run("static", func(t *testing.T) { measureStatic(t, r, 100<<20) })
 	fmt.Fprintln(os.Stdout)
