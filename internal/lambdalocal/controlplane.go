@@ -136,6 +136,24 @@ func (s *Server) prepareCode(r *http.Request, name string, zip []byte, bucket, k
 	return c, nil
 }
 
+// readRequest reads a control-plane request for the function in the path:
+// its reference, raw JSON body and decoded input. On failure it has
+// answered the request already and ok is false.
+func readRequest[T any](w http.ResponseWriter, r *http.Request, op string) (ref functionRef, body []byte, in T, ok bool) {
+	ref, apiErr := pathRef(r)
+	if apiErr == nil {
+		body, apiErr = readBody(r, op)
+	}
+	if apiErr == nil {
+		apiErr = decodeBody(body, &in)
+	}
+	if apiErr != nil {
+		apiErr.write(w)
+		return ref, nil, in, false
+	}
+	return ref, body, in, true
+}
+
 // arnFrom reads FunctionArn out of a fallback FunctionConfiguration answer.
 func arnFrom(body []byte) string {
 	var fc struct{ FunctionArn string }
@@ -201,19 +219,8 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateCode serves UpdateFunctionCode.
 func (s *Server) handleUpdateCode(w http.ResponseWriter, r *http.Request) {
-	ref, apiErr := pathRef(r)
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	body, apiErr := readBody(r, "UpdateFunctionCode")
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	var in updateCodeInput
-	if apiErr := decodeBody(body, &in); apiErr != nil {
-		apiErr.write(w)
+	ref, body, in, ok := readRequest[updateCodeInput](w, r, "UpdateFunctionCode")
+	if !ok {
 		return
 	}
 	local := s.lookup(ref.Name) != nil
@@ -263,19 +270,8 @@ func (s *Server) handleUpdateCode(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateConfiguration serves UpdateFunctionConfiguration.
 func (s *Server) handleUpdateConfiguration(w http.ResponseWriter, r *http.Request) {
-	ref, apiErr := pathRef(r)
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	body, apiErr := readBody(r, "UpdateFunctionConfiguration")
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	var in updateConfigInput
-	if apiErr := decodeBody(body, &in); apiErr != nil {
-		apiErr.write(w)
+	ref, body, in, ok := readRequest[updateConfigInput](w, r, "UpdateFunctionConfiguration")
+	if !ok {
 		return
 	}
 	if in.Timeout != nil && (*in.Timeout < 1 || *in.Timeout > 900) {

@@ -10,19 +10,8 @@ import (
 // handlePutConcurrency serves PutFunctionConcurrency: the reserved
 // concurrency becomes the function's concurrency limit.
 func (s *Server) handlePutConcurrency(w http.ResponseWriter, r *http.Request) {
-	ref, apiErr := pathRef(r)
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	body, apiErr := readBody(r, "PutFunctionConcurrency")
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	var in concurrencyBody
-	if apiErr := decodeBody(body, &in); apiErr != nil {
-		apiErr.write(w)
+	ref, body, in, ok := readRequest[concurrencyBody](w, r, "PutFunctionConcurrency")
+	if !ok {
 		return
 	}
 	if in.ReservedConcurrentExecutions == nil || *in.ReservedConcurrentExecutions < 0 {
