@@ -63,6 +63,7 @@ func Check(ctx context.Context, version string, cfg *config.Config, s3api s3stor
 		Problems:       cfg.Problems,
 		CheckedAt:      time.Now().UTC(),
 	}
+	r.LastError = cfg.Credentials.Redact(r.LastError)
 	if !cfg.AWSEnabled() || s3api == nil {
 		r.BucketError = fmt.Sprintf("not checked: AWS apps are unavailable until %s and %s are set in the Mattermost server's environment (then restart the server)", config.EnvAccessKey, config.EnvSecretKey)
 		return r

@@ -116,7 +116,9 @@ func (leakyS3) HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Opti
 }
 
 func TestCheckRedactsSecrets(t *testing.T) {
-	r := Check(context.Background(), "1.0.0", testConfig(t, "http://127.0.0.1:1", "apps-bucket"), leakyS3{}, catalog.Status{}, nil)
+	r := Check(context.Background(), "1.0.0", testConfig(t, "http://127.0.0.1:1", "apps-bucket"), leakyS3{},
+		catalog.Status{LastError: "sync failed for " + testKey}, nil)
+	assert.Equal(t, "sync failed for ********", r.LastError)
 	assert.Contains(t, r.BucketError, "bad key ******** with secret ********")
 	assert.NotContains(t, r.Markdown(), testSecret)
 	assert.NotContains(t, r.Markdown(), testKey)
