@@ -3,26 +3,18 @@ package bundle
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
-// Problem is one thing wrong with a bundle. Subject names what it concerns,
-// e.g. `entry "static/../x"`, `function "function1"` or "manifest.json".
-type Problem struct {
-	Subject string
-	Message string
-}
-
-// Error returns "subject: message".
-func (p *Problem) Error() string {
-	if p.Subject == "" {
-		return p.Message
-	}
-	return p.Subject + ": " + p.Message
-}
+// Problem is one thing wrong with a bundle. Its Field names what it
+// concerns, e.g. `entry "static/../x"`, `function "function1"` or
+// "manifest.json".
+type Problem = apps.FieldError
 
 // Error reports every problem found in a bundle at once.
 type Error struct {
-	Problems []*Problem
+	apps.ValidationError
 }
 
 // Error lists the problems, one per line after a summary line.
@@ -40,18 +32,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the individual problems.
-func (e *Error) Unwrap() []error {
-	errs := make([]error, len(e.Problems))
-	for i, p := range e.Problems {
-		errs[i] = p
-	}
-	return errs
-}
-
-func (e *Error) addf(subject, format string, args ...any) {
-	e.Problems = append(e.Problems, &Problem{Subject: subject, Message: fmt.Sprintf(format, args...)})
-}
+func (e *Error) addf(subject, format string, args ...any) { e.Addf(subject, format, args...) }
 
 func (e *Error) err() error {
 	if len(e.Problems) == 0 {
