@@ -86,15 +86,6 @@ func (s *Service) Invalidate() {
 // channel: one top-level binding per location, apps' bindings below it.
 // An app that fails is left out (and logged); it never fails the others.
 func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
-	key := w.UserID + "|" + w.ChannelID + "|" + w.TeamID + "|" + w.UserAgent
-	now := s.Now()
-	s.mu.Lock()
-	if e, ok := s.cache[key]; ok && now.Before(e.expires) {
-		s.mu.Unlock()
-		return e.bindings
-	}
-	s.mu.Unlock()
-
 	var enabled []*store.InstalledApp
 	for _, a := range s.Apps.List() {
 		if a.Enabled() && len(a.GrantedLocations) > 0 && a.Manifest.SupportsAWSLambda() {
@@ -119,8 +110,26 @@ func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
 		}()
 	}
 	wg.Wait()
-	merged := Merge(results...)
+	return Merge(results...)
+}
 
+// ForApp returns one app's cleaned bindings for a user in a channel. The
+// answer is cached for TTL per app, user, channel, team and user agent, so
+// that repeated commands or channel switches do not call the app each
+// time; problems are reported only when the app was called.
+func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
+	key := string(app.ID()) + "|" + w.UserID + "|" + w.ChannelID + "|" + w.TeamID + "|" + w.UserAgent
+	now := s.Now()
+	s.mu.Lock()
+	e, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.bindings, nil, nil
+	}
+	out, problems, err := s.fetch(ctx, app, w)
+	if err != nil {
+		return nil, nil, err
+	}
 	s.mu.Lock()
 	if len(s.cache) >= maxCacheEntries {
 		for k, e := range s.cache {
@@ -132,13 +141,13 @@ func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
 			s.cache = map[string]cacheEntry{}
 		}
 	}
-	s.cache[key] = cacheEntry{bindings: merged, expires: now.Add(s.TTL)}
+	s.cache[key] = cacheEntry{bindings: out, expires: now.Add(s.TTL)}
 	s.mu.Unlock()
-	return merged
+	return out, problems, nil
 }
 
-// ForApp calls one app's bindings call and cleans the answer.
-func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
+// fetch calls one app's bindings call and cleans the answer.
+func (s *Service) fetch(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.AppTimeout)
 	defer cancel()
 	creq := &apps.CallRequest{
