@@ -131,7 +131,7 @@ func TestInvokeCrashStartsFreshProcess(t *testing.T) {
 		next := invoke(t, c, "crash", map[string]string{"action": "echo"})
 		require.Empty(t, next.FunctionError, action)
 		assert.NotEqual(t, first.Response.PID, next.Response.PID, "%s: a new process serves the next call", action)
-		assert.True(t, processGone(first.Response.PID), "%s: the old process is gone", action)
+		waitFor(t, action+": the old process to be gone", func() bool { return processGone(first.Response.PID) })
 	}
 }
 
