@@ -95,9 +95,10 @@ type Form struct {
 
 // Field types used by this app.
 const (
-	FieldText         = "text"
-	FieldStaticSelect = "static_select"
-	FieldBool         = "bool"
+	FieldText          = "text"
+	FieldStaticSelect  = "static_select"
+	FieldDynamicSelect = "dynamic_select"
+	FieldBool          = "bool"
 )
 
 // Field is one input of a Form.
@@ -113,9 +114,12 @@ type Field struct {
 	IsRequired  bool     `json:"is_required,omitempty"`
 	MaxLength   int      `json:"max_length,omitempty"`
 	Options     []Option `json:"options,omitempty"`
+	Multiselect bool     `json:"multiselect,omitempty"`
+	// Lookup is called for the choices of a dynamic_select field.
+	Lookup *Call `json:"lookup,omitempty"`
 }
 
-// Option is a choice of a static_select field.
+// Option is a choice of a select field.
 type Option struct {
 	Label string `json:"label"`
 	Value string `json:"value"`

@@ -33,6 +33,11 @@ func bindings(context.Context, CallRequest) CallResponse {
 						},
 					},
 					{Label: "survey", Description: "Opens a form", Submit: &Call{Path: "/survey/form"}},
+					{
+						Label:       "pick",
+						Description: "Pick a topic",
+						Form:        &Form{Fields: pickFields(), Submit: &Call{Path: "/pick"}},
+					},
 				},
 			}},
 		},
@@ -53,7 +58,7 @@ func install(_ context.Context, req CallRequest) CallResponse {
 	if u := req.Context.ActingUser; u != nil && u.Username != "" {
 		who = "@" + u.Username
 	}
-	return CallResponse{Type: TypeOK, Text: fmt.Sprintf("Hello Lambda was installed by %s. Try `/hello greet` or `/hello survey`.", who)}
+	return CallResponse{Type: TypeOK, Text: fmt.Sprintf("Hello Lambda was installed by %s. Try `/hello greet`, `/hello survey` or `/hello pick`.", who)}
 }
 
 // greet says hello to the name given, or to the acting user.

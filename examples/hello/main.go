@@ -48,6 +48,8 @@ var routes = map[string]route{
 	"/survey/form":   surveyForm,
 	"/survey/submit": surveySubmit,
 	"/echo":          echo,
+	"/pick":          pick,
+	"/topics":        lookupTopics,
 	"/fail":          fail,
 	"/crash":         crash,
 	"/slow":          slow,

@@ -65,7 +65,7 @@ func TestCalls(t *testing.T) {
 		wantText string
 	}{
 		{"ping", "/ping", CallRequest{}, TypeOK, ""},
-		{"install names the admin", "/install", withUser(nil), TypeOK, "Hello Lambda was installed by @alice. Try `/hello greet` or `/hello survey`."},
+		{"install names the admin", "/install", withUser(nil), TypeOK, "Hello Lambda was installed by @alice. Try `/hello greet`, `/hello survey` or `/hello pick`."},
 		{"greet by name", "/greet", withUser(map[string]any{"name": " Bob "}), TypeOK, "Hello, Bob!"},
 		{"greet the acting user", "/greet", withUser(nil), TypeOK, "Hello, alice!"},
 		{"greet without context", "/greet", CallRequest{}, TypeOK, "Hello, stranger!"},
@@ -74,6 +74,15 @@ func TestCalls(t *testing.T) {
 		{"fail", "/fail", CallRequest{}, TypeError, "This call fails on purpose."},
 		{"slow for a moment", "/slow", CallRequest{Values: map[string]any{"seconds": 0.01}}, TypeOK, "Slept 0.01 seconds."},
 		{"slow with a string value", "/slow", CallRequest{Values: map[string]any{"seconds": "0"}}, TypeOK, "Slept 0 seconds."},
+		{"pick a topic", "/pick", CallRequest{Values: map[string]any{"topic": map[string]any{"label": "go", "value": "go"}}}, TypeOK, "You picked Go."},
+		{
+			"pick a topic and others",
+			"/pick",
+			CallRequest{Values: map[string]any{"topic": "rust", "also": []any{map[string]any{"value": "cooking"}, map[string]any{"value": "nope"}, map[string]any{"value": "go"}}}},
+			TypeOK,
+			"You picked Rust. Also: Cooking, Go.",
+		},
+		{"pick an unknown topic", "/pick", CallRequest{Values: map[string]any{"topic": "knitting"}}, TypeError, `"knitting" is not a topic.`},
 		{
 			"survey submit",
 			"/survey/submit",
@@ -141,13 +150,56 @@ func TestSurveyForm(t *testing.T) {
 	assert.Len(t, resp.Form.Fields[1].Options, len(ratings))
 }
 
+func TestPickWithoutTopicOpensForm(t *testing.T) {
+	_, resp, _ := call(t, "/pick", CallRequest{})
+	require.Equal(t, TypeForm, resp.Type)
+	require.NotNil(t, resp.Form)
+	assert.Equal(t, "/pick", resp.Form.Submit.Path)
+	assert.Equal(t, pickFields(), resp.Form.Fields)
+}
+
+func TestLookupTopics(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"gardening", "go", "rust", "running", "cooking"}},
+		{"r", []string{"rust", "running"}},
+		{"RU", []string{"rust", "running"}},
+		{"gar", []string{"gardening"}},
+		{"knit", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			_, _, body := call(t, "/topics", CallRequest{Query: tt.query, SelectedField: "topic"})
+			var resp struct {
+				Type string
+				Data struct{ Items []Option }
+			}
+			require.NoError(t, json.Unmarshal([]byte(body), &resp))
+			assert.Equal(t, TypeOK, resp.Type)
+			var got []string
+			for _, it := range resp.Data.Items {
+				got = append(got, it.Value)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
 func TestBindings(t *testing.T) {
 	_, _, body := call(t, "/bindings", withUser(nil))
 	want := `{"type":"ok","data":[
 	  {"location":"/command","bindings":[{"label":"hello","description":"Say hello","icon":"icon.png","bindings":[
 	    {"label":"greet","description":"Greets you","form":{"fields":[{"name":"name","type":"text","label":"name","position":1}],
 	      "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}},
-	    {"label":"survey","description":"Opens a form","submit":{"path":"/survey/form"}}]}]},
+	    {"label":"survey","description":"Opens a form","submit":{"path":"/survey/form"}},
+	    {"label":"pick","description":"Pick a topic","form":{"submit":{"path":"/pick"},"fields":[
+	      {"name":"topic","type":"dynamic_select","label":"topic","modal_label":"Topic","position":1,
+	       "description":"What you would like to talk about","lookup":{"path":"/topics"}},
+	      {"name":"also","type":"static_select","label":"also","modal_label":"Also interested in","multiselect":true,
+	       "options":[{"label":"Gardening","value":"gardening"},{"label":"Go","value":"go"},{"label":"Rust","value":"rust"},
+	                  {"label":"Running","value":"running"},{"label":"Cooking","value":"cooking"}]}]}}]}]},
 	  {"location":"/channel_header","bindings":[{"location":"send","label":"Say hello","icon":"icon.png",
 	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]},
 	  {"location":"/post_menu","bindings":[{"location":"echo","label":"Echo post",

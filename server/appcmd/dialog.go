@@ -29,6 +29,7 @@ type DialogState struct {
 type fieldInfo struct {
 	Type    apps.FieldType      `json:"t,omitempty"`
 	Options []apps.SelectOption `json:"o,omitempty"`
+	Multi   bool                `json:"m,omitempty"`
 }
 
 // Dialog kinds.
@@ -89,19 +90,22 @@ func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.
 				el.Default = def
 			}
 			el.Placeholder = truncate(firstNonEmpty(f.Hint, f.Description, f.Label), model.DialogElementBoolMaxLength)
-		case apps.FieldTypeStaticSelect:
-			el.Type = "select"
-			for _, o := range f.Options {
-				el.Options = append(el.Options, &model.PostActionOptions{Text: firstNonEmpty(o.Label, o.Value), Value: o.Value})
-				if def == o.Value || def == o.Label {
-					el.Default = o.Value
-				}
+		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect:
+			if f.Type == apps.FieldTypeDynamicSelect && len(f.Options) == 0 {
+				// No choices were looked up: free text.
+				el.Type, el.Default, el.MaxLength = "text", truncate(def, model.DialogElementTextMaxLength), model.DialogElementTextMaxLength
+				break
+			}
+			el.Type, el.MultiSelect = "select", f.Multiselect
+			el.Options, el.Default = selectOptions(f)
+			if f.Name == form.SubmitButtons {
+				el.Optional = false // the choice of submit button
 			}
 		case apps.FieldTypeUser:
-			el.Type, el.DataSource = "select", "users"
+			el.Type, el.DataSource, el.MultiSelect = "select", "users", f.Multiselect
 		case apps.FieldTypeChannel:
-			el.Type, el.DataSource = "select", "channels"
-		default: // text, dynamic_select (as free text)
+			el.Type, el.DataSource, el.MultiSelect = "select", "channels", f.Multiselect
+		default: // text
 			el.Type = "text"
 			el.Default = def
 			switch f.Subtype {
@@ -123,7 +127,7 @@ func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.
 			el.Placeholder = truncate(el.Placeholder, limit)
 			el.Default = truncate(el.Default, limit)
 		}
-		st.Fields[f.Name] = fieldInfo{Type: f.Type, Options: f.Options}
+		st.Fields[f.Name] = fieldInfo{Type: f.Type, Options: f.Options, Multi: f.Multiselect && el.Type == "select"}
 		elements = append(elements, el)
 	}
 	if form.Footer != "" {
@@ -150,8 +154,49 @@ func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.
 	return d, nil
 }
 
+// selectOptions are the dialog options of a select field and its default.
+// A multiselect gets its first default only: servers that predate
+// multiselect dialogs refuse a default that is not one option.
+func selectOptions(f apps.Field) ([]*model.PostActionOptions, string) {
+	wanted := map[string]bool{}
+	for _, v := range fieldValues(f.Value) {
+		wanted[v] = true
+	}
+	var opts []*model.PostActionOptions
+	def := ""
+	for _, o := range f.Options {
+		opts = append(opts, &model.PostActionOptions{Text: firstNonEmpty(o.Label, o.Value), Value: o.Value})
+		if def == "" && (wanted[o.Value] || wanted[o.Label]) {
+			def = o.Value
+		}
+	}
+	return opts, def
+}
+
+// fieldValues lists the values of a select field's initial value: an
+// option, a string, or a list of either.
+func fieldValues(v any) []string {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, fieldValues(e)...)
+		}
+		return out
+	case map[string]any:
+		if s, ok := v["value"].(string); ok {
+			return []string{s}
+		}
+		return nil
+	}
+	return []string{valueString(v)}
+}
+
 // SubmissionValues turns a dialog submission into call values, the way the
-// Apps framework sends them (selects as {"label","value"}).
+// Apps framework sends them: selects as {"label","value"}, multiselects as
+// lists of them.
 func SubmissionValues(st DialogState, submission map[string]any) map[string]any {
 	values := map[string]any{}
 	for name, v := range submission {
@@ -161,20 +206,14 @@ func SubmissionValues(st DialogState, submission map[string]any) map[string]any 
 		}
 		s, isString := v.(string)
 		switch info.Type {
-		case apps.FieldTypeStaticSelect:
-			if !isString || s == "" {
-				continue
-			}
-			opt := apps.SelectOption{Value: s, Label: s}
-			for _, o := range info.Options {
-				if o.Value == s {
-					opt.Label = firstNonEmpty(o.Label, o.Value)
-				}
-			}
-			values[name] = opt
-		case apps.FieldTypeUser, apps.FieldTypeChannel:
-			if isString && s != "" {
-				values[name] = apps.SelectOption{Value: s, Label: s}
+		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect, apps.FieldTypeUser, apps.FieldTypeChannel:
+			chosen := chosenOptions(info, v)
+			switch {
+			case len(chosen) == 0:
+			case info.Multi:
+				values[name] = chosen
+			default:
+				values[name] = chosen[0]
 			}
 		default:
 			if isString && s == "" {
@@ -184,6 +223,53 @@ func SubmissionValues(st DialogState, submission map[string]any) map[string]any 
 		}
 	}
 	return values
+}
+
+// chosenOptions reads the value of a select element: one value, several
+// (a list, or comma-separated when a client joins them) for a multiselect.
+// Values are labelled from the field's options.
+func chosenOptions(info fieldInfo, v any) []apps.SelectOption {
+	var raw []string
+	switch v := v.(type) {
+	case string:
+		raw = []string{v}
+		if info.Multi && !isOption(info.Options, v) {
+			raw = strings.Split(v, ",")
+		}
+	case []any:
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				raw = append(raw, s)
+			}
+		}
+	}
+	var out []apps.SelectOption
+	for _, r := range raw {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		opt := apps.SelectOption{Value: r, Label: r}
+		for _, o := range info.Options {
+			if o.Value == r {
+				opt.Label = firstNonEmpty(o.Label, o.Value)
+			}
+		}
+		out = append(out, opt)
+		if !info.Multi {
+			break
+		}
+	}
+	return out
+}
+
+func isOption(opts []apps.SelectOption, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
 }
 
 // FieldErrors extracts {"errors": {"field": "message"}} from an error

@@ -66,6 +66,35 @@ func TestFormToDialog(t *testing.T) {
 	}, values)
 }
 
+func TestFormToDialogSubmitButtonsAndMultiselect(t *testing.T) {
+	form := &apps.Form{Submit: apps.NewCall("/s"), SubmitButtons: "action", Fields: []apps.Field{
+		{Name: "action", Type: apps.FieldTypeStaticSelect, Options: []apps.SelectOption{{Label: "Approve", Value: "yes"}, {Label: "Reject", Value: "no"}}},
+		{Name: "tags", Type: apps.FieldTypeStaticSelect, Multiselect: true, Value: []any{map[string]any{"value": "b"}, "a"},
+			Options: []apps.SelectOption{{Label: "A", Value: "a"}, {Label: "B", Value: "b"}}},
+		{Name: "people", Type: apps.FieldTypeUser, Multiselect: true},
+		{Name: "note", Type: apps.FieldTypeText, Multiselect: true},
+	}}
+	d, err := FormToDialog(form, DialogState{AppID: "hello"}, "Hello")
+	require.NoError(t, err)
+	require.Len(t, d.Elements, 4)
+	action, tags, people, note := d.Elements[0], d.Elements[1], d.Elements[2], d.Elements[3]
+	assert.False(t, action.Optional, "the submit buttons' field must be chosen")
+	assert.Len(t, action.Options, 2)
+	assert.True(t, tags.MultiSelect)
+	assert.Equal(t, "a", tags.Default, "one default, in option order: older servers accept no list")
+	assert.True(t, people.MultiSelect)
+	assert.False(t, note.MultiSelect, "multiselect is for selects only")
+
+	var st DialogState
+	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
+	values := SubmissionValues(st, map[string]any{"action": "no", "people": "u1,u2", "tags": "", "note": "a,b"})
+	assert.Equal(t, map[string]any{
+		"action": apps.SelectOption{Label: "Reject", Value: "no"},
+		"people": []apps.SelectOption{{Label: "u1", Value: "u1"}, {Label: "u2", Value: "u2"}},
+		"note":   "a,b",
+	}, values, "an empty multiselect is left out")
+}
+
 func TestFieldErrors(t *testing.T) {
 	resp := &apps.CallResponse{Type: apps.CallResponseTypeError, Text: "fix it", Data: map[string]any{"errors": map[string]any{"name": "required"}}}
 	assert.Equal(t, map[string]string{"name": "required"}, FieldErrors(resp))

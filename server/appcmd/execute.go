@@ -65,7 +65,7 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	if err != nil {
 		return s.fail(app, args.UserId, where, err.Error())
 	}
-	return s.render(app, args.UserId, args.TriggerId, where, resp)
+	return s.render(ctx, app, args.UserId, args.TriggerId, where, resp)
 }
 
 func commandBinding(top []apps.Binding, trigger string) (apps.Binding, bool) {
@@ -81,7 +81,7 @@ func commandBinding(top []apps.Binding, trigger string) (apps.Binding, bool) {
 }
 
 // render shows an app's answer to a command.
-func (s *Service) render(app *store.InstalledApp, userID, triggerID string, where DialogState, resp *apps.CallResponse) *model.CommandResponse {
+func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, triggerID string, where DialogState, resp *apps.CallResponse) *model.CommandResponse {
 	switch resp.Type {
 	case apps.CallResponseTypeError:
 		return s.fail(app, userID, where, firstNonEmpty(resp.Text, "the app reported an error"))
@@ -92,7 +92,8 @@ func (s *Service) render(app *store.InstalledApp, userID, triggerID string, wher
 		if triggerID == "" {
 			return s.fail(app, userID, where, "the app answered with a form, which cannot be opened here")
 		}
-		dialog, err := FormToDialog(resp.Form, where, app.Manifest.DisplayName)
+		form := s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, resp.Form)
+		dialog, err := FormToDialog(form, where, app.Manifest.DisplayName)
 		if err != nil {
 			return s.fail(app, userID, where, err.Error())
 		}

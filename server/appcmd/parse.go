@@ -125,7 +125,8 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 		if !ok {
 			return fmt.Errorf("unknown flag `--%s`", name)
 		}
-		if _, dup := p.Values[f.Name]; dup {
+		prev, dup := p.Values[f.Name]
+		if dup && !isMulti(f) {
 			return fmt.Errorf("`--%s` is given twice", name)
 		}
 		if !hasVal {
@@ -138,9 +139,12 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 				return fmt.Errorf("`--%s` needs a value", name)
 			}
 		}
-		v, err := convert(f, val, teamID, res)
+		v, err := convertValue(f, val, teamID, res)
 		if err != nil {
 			return fmt.Errorf("`--%s`: %w", name, err)
+		}
+		if dup { // a multiselect flag given again adds its choices
+			v = append(prev.([]apps.SelectOption), v.([]apps.SelectOption)...)
 		}
 		p.Values[f.Name] = v
 	}
@@ -149,7 +153,7 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 		if _, set := p.Values[f.Name]; set || len(loose) == 0 {
 			continue
 		}
-		v, err := convert(f, loose[0], teamID, res)
+		v, err := convertValue(f, loose[0], teamID, res)
 		if err != nil {
 			return fmt.Errorf("`%s`: %w", flagName(f), err)
 		}
@@ -158,7 +162,7 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 	}
 	if rest != nil && len(loose) > 0 {
 		if _, set := p.Values[rest.Name]; !set {
-			v, err := convert(*rest, strings.Join(loose, " "), teamID, res)
+			v, err := convertValue(*rest, strings.Join(loose, " "), teamID, res)
 			if err != nil {
 				return fmt.Errorf("`%s`: %w", flagName(*rest), err)
 			}
@@ -189,6 +193,38 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 func isBoolWord(s string) bool {
 	_, err := strconv.ParseBool(s)
 	return err == nil
+}
+
+// isMulti reports whether a field takes several choices.
+func isMulti(f apps.Field) bool {
+	switch f.Type {
+	case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect, apps.FieldTypeUser, apps.FieldTypeChannel:
+		return f.Multiselect
+	}
+	return false
+}
+
+// convertValue converts a typed value; a multiselect takes a
+// comma-separated list and gives a list of choices.
+func convertValue(f apps.Field, val, teamID string, res Resolver) (any, error) {
+	if !isMulti(f) {
+		return convert(f, val, teamID, res)
+	}
+	var out []apps.SelectOption
+	for _, part := range strings.Split(val, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		v, err := convert(f, part, teamID, res)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v.(apps.SelectOption))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q names no choice", val)
+	}
+	return out, nil
 }
 
 func convert(f apps.Field, val, teamID string, res Resolver) (any, error) {

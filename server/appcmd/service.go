@@ -52,6 +52,9 @@ type Deps struct {
 	Log      Logger
 	// DialogURL is where dialog submissions go (the plugin's route).
 	DialogURL string
+	// LookupURL + "/<token>" answers autocomplete requests for the
+	// dynamic_select arguments of app commands (see Suggest).
+	LookupURL string
 	// Reserved are triggers of the plugin itself ("apps").
 	Reserved []string
 }
@@ -132,7 +135,7 @@ func (s *Service) SyncApp(ctx context.Context, appID apps.AppID) ([]string, erro
 			problems = append(problems, fmt.Sprintf("`/%s` is already %s; the app's command was not registered.", trigger, owner))
 			continue
 		}
-		if err := s.API.RegisterCommand(commandFor(app, b)); err != nil {
+		if err := s.API.RegisterCommand(s.commandFor(app, b)); err != nil {
 			problems = append(problems, fmt.Sprintf("`/%s` could not be registered: %s", trigger, err.Error()))
 			continue
 		}
@@ -190,7 +193,7 @@ func (s *Service) SyncAll(ctx context.Context) {
 var errNoApp = errors.New("no app owns this command")
 
 // commandFor builds the Mattermost command of a top-level command binding.
-func commandFor(app *store.InstalledApp, b apps.Binding) *model.Command {
+func (s *Service) commandFor(app *store.InstalledApp, b apps.Binding) *model.Command {
 	trigger := strings.ToLower(b.Label)
 	desc := firstNonEmpty(b.Description, b.Hint, app.Manifest.DisplayName)
 	cmd := &model.Command{
@@ -201,17 +204,23 @@ func commandFor(app *store.InstalledApp, b apps.Binding) *model.Command {
 		AutoCompleteDesc: desc,
 		AutoCompleteHint: b.Hint,
 	}
-	ac := autocomplete(trigger, b)
+	lookupURL := func(command []string, field string) string {
+		return s.LookupURL + "/" + suggestToken{AppID: app.ID(), Command: command, Field: field}.encode()
+	}
+	ac := autocomplete(trigger, b, []string{trigger}, lookupURL)
 	if ac.IsValid() == nil {
 		cmd.AutocompleteData = ac
 	}
 	return cmd
 }
 
-func autocomplete(name string, b apps.Binding) *model.AutocompleteData {
+// autocomplete builds the autocomplete tree of a command binding at path
+// (trigger and sub-command labels); dynamic_select arguments fetch their
+// choices from lookupURL(path, field).
+func autocomplete(name string, b apps.Binding, path []string, lookupURL func([]string, string) string) *model.AutocompleteData {
 	ac := model.NewAutocompleteData(name, b.Hint, firstNonEmpty(b.Description, b.Label))
 	for _, sub := range b.Bindings {
-		ac.AddCommand(autocomplete(sub.Label, sub))
+		ac.AddCommand(autocomplete(sub.Label, sub, append(path[:len(path):len(path)], sub.Label), lookupURL))
 	}
 	if len(b.Bindings) > 0 || b.Form == nil {
 		return ac
@@ -232,6 +241,14 @@ func autocomplete(name string, b apps.Binding) *model.AutocompleteData {
 			}
 		case apps.FieldTypeBool:
 			items = []model.AutocompleteListItem{{Item: "true"}, {Item: "false"}}
+		}
+		if f.Type == apps.FieldTypeDynamicSelect && lookupURL != nil {
+			if f.Position != 0 {
+				ac.AddDynamicListArgument(help, lookupURL(path, f.Name), f.IsRequired)
+			} else {
+				ac.AddNamedDynamicListArgument(flagName(f), help, lookupURL(path, f.Name), f.IsRequired)
+			}
+			continue
 		}
 		switch {
 		case f.Position != 0 && items != nil:

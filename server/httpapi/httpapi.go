@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/status"
 )
@@ -54,6 +55,9 @@ type Deps struct {
 	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
 	// Autocomplete lists app IDs of a kind for /apps autocomplete.
 	Autocomplete func(userID, kind string) []model.AutocompleteListItem
+	// Suggest looks up the choices of an app command's dynamic_select
+	// argument (GET /lookup/{token}, called by the server's autocomplete).
+	Suggest func(ctx context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error)
 	// CanReadChannel reports whether the user may read the channel: the
 	// channel named in a call or bindings context must be theirs to see.
 	CanReadChannel func(userID, channelID string) bool
@@ -89,6 +93,7 @@ func NewRouter(d Deps) http.Handler {
 	v1.HandleFunc("/bindings", a.getBindings).Methods(http.MethodGet)
 	v1.HandleFunc("/dialog", a.postDialog).Methods(http.MethodPost)
 	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
+	v1.HandleFunc("/lookup/{token}", a.getLookup).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
@@ -188,6 +193,27 @@ func (a *api) postDialog(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) getAutocomplete(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, a.Autocomplete(UserID(r), mux.Vars(r)["kind"]))
+}
+
+// getLookup answers the server's autocomplete request for an app command's
+// dynamic_select argument. A failure is one suggestion that says what went
+// wrong (the server shows suggestions, not errors).
+func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	req := appcmd.SuggestRequest{
+		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"), RootID: q.Get("root_id"),
+		Token: mux.Vars(r)["token"], UserInput: q.Get("user_input"), Parsed: q.Get("parsed"),
+	}
+	if req.ChannelID != "" && !a.CanReadChannel(req.UserID, req.ChannelID) {
+		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+		return
+	}
+	items, err := a.Suggest(r.Context(), req)
+	if err != nil {
+		a.Log.Warn("App command lookup failed", "user_id", req.UserID, "error", err.Error())
+		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + err.Error()}}
+	}
+	WriteJSON(w, http.StatusOK, items)
 }
 
 func (a *api) ping(w http.ResponseWriter, _ *http.Request) {

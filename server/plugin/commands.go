@@ -20,6 +20,7 @@ const pluginID = "lambda-apps"
 const (
 	dialogURL       = appcall.PluginPath + "/api/v1/dialog"
 	autocompleteURL = appcall.PluginPath + "/api/v1/autocomplete"
+	lookupURL       = appcall.PluginPath + "/api/v1/lookup"
 )
 
 // commandAPI adapts the plugin API to appcmd.MattermostAPI.

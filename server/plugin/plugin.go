@@ -107,7 +107,7 @@ func (p *Plugin) OnActivate() error {
 	})
 	p.appCommands = appcmd.New(appcmd.Deps{
 		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log,
-		DialogURL: dialogURL, Reserved: []string{command.Trigger},
+		DialogURL: dialogURL, LookupURL: lookupURL, Reserved: []string{command.Trigger},
 	})
 	p.command = command.New(command.Deps{
 		Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText,
@@ -131,6 +131,7 @@ func (p *Plugin) OnActivate() error {
 		Lifecycle:    p.install,
 		SubmitDialog: p.submitDialog,
 		Autocomplete: p.autocomplete,
+		Suggest:      p.appCommands.Suggest,
 	})
 	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
 		return fmt.Errorf("register the /apps command: %w", err)

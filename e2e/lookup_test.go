@@ -1,0 +1,65 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDynamicSelectAndMultiselect drives /hello pick: its topic is a
+// dynamic_select the app looks up (as the user types in autocomplete, and
+// once before the dialog opens), its "also" field a multiselect.
+func TestDynamicSelectAndMultiselect(t *testing.T) {
+	installHello(t)
+	s := getStack(t)
+	user := s.listen(t, s.userToken)
+
+	suggest := func(input string) map[string]string {
+		items, _, err := s.client(s.userToken).ListCommandAutocompleteSuggestions(context.Background(), input, s.teamID)
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, it := range items {
+			out[it.Complete] = it.Hint
+		}
+		return out
+	}
+	assert.Equal(t, map[string]string{"hello pick gardening": "Gardening", "hello pick go": "Go"}, suggest("/hello pick g"),
+		"the server asks the plugin, the plugin asks the app's lookup")
+	assert.Contains(t, suggest("/hello pick rust --also "), "hello pick rust --also cooking", "static choices of the multiselect")
+
+	// Typed on the command line: a comma-separated multiselect.
+	assert.Empty(t, s.command(t, s.userToken, "/hello pick rust --also go,cooking"))
+	user.ephemeral(t, "You picked Rust. Also: Go, Cooking.")
+	assert.Contains(t, s.command(t, s.userToken, "/hello pick rust --also knitting"), `"knitting" is not one of`)
+
+	// Without a topic the app answers a form: the dialog opens with the
+	// looked-up choices.
+	assert.Empty(t, s.command(t, s.userToken, "/hello pick"))
+	d := user.dialog(t)
+	byName := map[string]model.DialogElement{}
+	for _, el := range d.Dialog.Elements {
+		byName[el.Name] = el
+	}
+	require.Contains(t, byName, "topic")
+	assert.Equal(t, "select", byName["topic"].Type)
+	var values []string
+	for _, o := range byName["topic"].Options {
+		values = append(values, o.Value)
+	}
+	assert.Equal(t, []string{"gardening", "go", "rust", "running", "cooking"}, values)
+
+	resp, err := s.submitDialog(t, s.userToken, d, map[string]any{"topic": "go", "also": "rust,running"})
+	require.NoError(t, err)
+	assert.Empty(t, resp.Error, "%+v", resp)
+	user.ephemeral(t, "You picked Go. Also: Rust, Running.")
+
+	resp, err = s.submitDialog(t, s.userToken, d, map[string]any{"topic": "cooking", "also": []any{"gardening"}})
+	require.NoError(t, err)
+	assert.Empty(t, resp.Error, "%+v", resp)
+	user.ephemeral(t, "You picked Cooking. Also: Gardening.")
+}
