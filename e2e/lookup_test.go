@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -62,4 +64,29 @@ func TestDynamicSelectAndMultiselect(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, resp.Error, "%+v", resp)
 	user.ephemeral(t, "You picked Cooking. Also: Gardening.")
+
+	// Submitted without a topic, the app answers the form again: the next
+	// step of the same dialog where the web client shows such forms
+	// (Mattermost 11), an explanation elsewhere.
+	resp, err = s.submitDialog(t, s.userToken, d, map[string]any{})
+	require.NoError(t, err)
+	cfg, _, err := s.client(s.adminToken).GetConfig(context.Background())
+	require.NoError(t, err)
+	appsForm := cfg.FeatureFlags != nil && cfg.FeatureFlags.InteractiveDialogAppsForm
+	if strings.HasPrefix(os.Getenv("MM_VERSION"), "11.") {
+		require.True(t, appsForm, "Mattermost 11 shows forms from dialog submissions")
+	}
+	if !appsForm {
+		assert.Contains(t, resp.Error, "cannot show in the same dialog")
+		return
+	}
+	require.Empty(t, resp.Error, "%+v", resp)
+	require.Equal(t, "form", resp.Type)
+	require.NotNil(t, resp.Form)
+	assert.Equal(t, "Pick a topic", resp.Form.Title)
+	next := &model.OpenDialogRequest{URL: d.URL, Dialog: *resp.Form}
+	resp, err = s.submitDialog(t, s.userToken, next, map[string]any{"topic": "running"})
+	require.NoError(t, err)
+	assert.Empty(t, resp.Error, "%+v", resp)
+	user.ephemeral(t, "You picked Running.")
 }

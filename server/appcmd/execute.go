@@ -164,7 +164,7 @@ func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.Su
 		}
 		return &model.SubmitDialogResponse{Error: firstNonEmpty(resp.Text, "The app reported an error.")}
 	case apps.CallResponseTypeForm:
-		return &model.SubmitDialogResponse{Error: "The app asked for another form, which cannot be shown from here; run the command again."}
+		return s.nextForm(ctx, app, userID, st, resp.Form)
 	case apps.CallResponseTypeNavigate:
 		s.post(app, userID, st, fmt.Sprintf("Open %s", resp.NavigateToURL))
 	default:
@@ -173,6 +173,24 @@ func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.Su
 		}
 	}
 	return &model.SubmitDialogResponse{}
+}
+
+// nextForm answers a dialog submission with the app's next form, as the
+// next step of the same dialog, where the clients support it.
+func (s *Service) nextForm(ctx context.Context, app *store.InstalledApp, userID string, st DialogState, form *apps.Form) *model.SubmitDialogResponse {
+	if s.DialogForms == nil || !s.DialogForms() {
+		return &model.SubmitDialogResponse{Error: "The app answered with another form, which this Mattermost version cannot show in the same dialog; run the command again."}
+	}
+	if form == nil {
+		return &model.SubmitDialogResponse{Error: "The app answered with an empty form."}
+	}
+	where := DialogState{AppID: st.AppID, Location: st.Location, ChannelID: st.ChannelID, TeamID: st.TeamID, PostID: st.PostID, RootPostID: st.RootPostID}
+	form = s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, form)
+	dialog, err := FormToDialog(form, where, app.Manifest.DisplayName)
+	if err != nil {
+		return &model.SubmitDialogResponse{Error: err.Error()}
+	}
+	return &model.SubmitDialogResponse{Type: string(model.SubmitDialogResponseTypeForm), Form: &dialog}
 }
 
 func ephemeral(text string) *model.CommandResponse {

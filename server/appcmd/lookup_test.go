@@ -234,3 +234,34 @@ func TestTypedWord(t *testing.T) {
 		assert.Equal(t, tt.want, typedWord(tt.input, tt.parsed), tt.input)
 	}
 }
+
+func TestDialogSubmissionAnsweredByForm(t *testing.T) {
+	svc, caller, _ := newLookupFixture(t)
+	caller.routes["/pick"] = func(creq *apps.CallRequest) (*apps.CallResponse, error) {
+		if creq.Values["topic"] == nil {
+			return &apps.CallResponse{Type: apps.CallResponseTypeForm, Form: pickBinding().Bindings[0].Form}, nil
+		}
+		return &apps.CallResponse{Type: apps.CallResponseTypeOK, Text: "picked"}, nil
+	}
+	d, err := FormToDialog(pickBinding().Bindings[0].Form, DialogState{AppID: "hello", ChannelID: "c1", Location: "/command/hello/pick"}, "Hello")
+	require.NoError(t, err)
+	req := &model.SubmitDialogRequest{State: d.State, ChannelId: "c1", TeamId: "t1", Submission: map[string]any{}}
+
+	resp := svc.SubmitDialog(context.Background(), "u1", req)
+	assert.Contains(t, resp.Error, "cannot show in the same dialog", "without client support the user is told")
+
+	svc.DialogForms = func() bool { return true }
+	resp = svc.SubmitDialog(context.Background(), "u1", req)
+	require.Empty(t, resp.Error)
+	require.Equal(t, "form", resp.Type)
+	require.NotNil(t, resp.Form)
+	require.NoError(t, resp.IsValid())
+	assert.Len(t, resp.Form.Elements[0].Options, 3, "the next form's choices are looked up too")
+
+	next := &model.SubmitDialogRequest{State: resp.Form.State, ChannelId: "c1", TeamId: "t1", Submission: map[string]any{"topic": "go"}}
+	assert.Empty(t, svc.SubmitDialog(context.Background(), "u1", next).Error)
+	last := caller.byPath("/pick")
+	require.NotEmpty(t, last)
+	assert.Equal(t, apps.SelectOption{Label: "Go", Value: "go"}, last[len(last)-1].Values["topic"])
+	assert.Equal(t, apps.Location("/command/hello/pick"), last[len(last)-1].Context.Location)
+}

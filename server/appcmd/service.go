@@ -55,6 +55,10 @@ type Deps struct {
 	// LookupURL + "/<token>" answers autocomplete requests for the
 	// dynamic_select arguments of app commands (see Suggest).
 	LookupURL string
+	// DialogForms reports whether the clients show a form that answers a
+	// dialog submission (multi-step dialogs, Mattermost 11 web client). When
+	// nil or false, such an answer is explained to the user instead.
+	DialogForms func() bool
 	// Reserved are triggers of the plugin itself ("apps").
 	Reserved []string
 }

@@ -23,6 +23,15 @@ const (
 	lookupURL       = appcall.PluginPath + "/api/v1/lookup"
 )
 
+// dialogForms reports whether the web client shows a form that answers a
+// dialog submission: Mattermost's Apps-form based dialogs do (feature flag
+// InteractiveDialogAppsForm, on by default in Mattermost 11); servers that
+// predate the flag do not send it at all.
+func (p *Plugin) dialogForms() bool {
+	cfg := p.API.GetConfig()
+	return cfg != nil && cfg.FeatureFlags != nil && cfg.FeatureFlags.InteractiveDialogAppsForm
+}
+
 // commandAPI adapts the plugin API to appcmd.MattermostAPI.
 type commandAPI struct{ p *Plugin }
 

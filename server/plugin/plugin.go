@@ -107,7 +107,7 @@ func (p *Plugin) OnActivate() error {
 	})
 	p.appCommands = appcmd.New(appcmd.Deps{
 		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log,
-		DialogURL: dialogURL, LookupURL: lookupURL, Reserved: []string{command.Trigger},
+		DialogURL: dialogURL, LookupURL: lookupURL, Reserved: []string{command.Trigger}, DialogForms: p.dialogForms,
 	})
 	p.command = command.New(command.Deps{
 		Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText,
