@@ -86,26 +86,17 @@ func lookupItems(resp *apps.CallResponse) ([]apps.SelectOption, error) {
 	return out, nil
 }
 
-// lookupCall is the call that fills a field: its own lookup, else the
-// form's submit call (the app tells them apart by selected_field).
-func lookupCall(form *apps.Form, f apps.Field) (apps.Call, bool) {
-	switch {
-	case f.Lookup != nil:
-		return *f.Lookup, true
-	case form != nil && form.Submit != nil:
-		return *form.Submit, true
-	}
-	return apps.Call{}, false
-}
 
 // withLookupChoices returns the form with the choices of its dynamic_select
 // fields looked up, for a dialog (which cannot call back while the user
 // types). Lookups run in parallel; a field whose lookup fails stays free
-// text and its description says why.
+// text and its description says why. Only a field's own lookup call is
+// used, never the form's submit call: an app could take that for a
+// submission.
 func (s *Service) withLookupChoices(ctx context.Context, t lookupTarget, form *apps.Form) *apps.Form {
 	var todo []int
 	for i, f := range form.Fields {
-		if f.Type == apps.FieldTypeDynamicSelect && !f.ReadOnly && len(f.Options) == 0 {
+		if f.Type == apps.FieldTypeDynamicSelect && !f.ReadOnly && len(f.Options) == 0 && f.Lookup != nil {
 			todo = append(todo, i)
 		}
 	}
@@ -122,11 +113,7 @@ func (s *Service) withLookupChoices(ctx context.Context, t lookupTarget, form *a
 		wg.Add(1)
 		go func(f *apps.Field) {
 			defer wg.Done()
-			call, ok := lookupCall(form, *f)
-			if !ok {
-				return
-			}
-			items, err := s.lookup(ctx, t, call, f.Name, defaults, "")
+			items, err := s.lookup(ctx, t, *f.Lookup, f.Name, defaults, "")
 			if err != nil {
 				s.Log.Warn("Could not look up the choices of a form field", "app_id", string(t.app.ID()), "field", f.Name, "error", err.Error())
 				f.Description = strings.TrimSpace(f.Description + " (The choices could not be loaded: " + err.Error() + " Type a value instead.)")
@@ -219,26 +206,16 @@ func (s *Service) Suggest(ctx context.Context, r SuggestRequest) ([]model.Autoco
 		return nil, fmt.Errorf("the app no longer offers /%s", strings.Join(tok.Command, " "))
 	}
 	var field *apps.Field
-	for i := range b.Form.Fields {
-		if b.Form.Fields[i].Name == tok.Field && b.Form.Fields[i].Type == apps.FieldTypeDynamicSelect {
+	for i, f := range b.Form.Fields {
+		if f.Name == tok.Field && f.Type == apps.FieldTypeDynamicSelect && f.Lookup != nil {
 			field = &b.Form.Fields[i]
 		}
 	}
 	if field == nil {
 		return nil, fmt.Errorf("/%s has no field %s to look up", strings.Join(tok.Command, " "), tok.Field)
 	}
-	form := b.Form
-	if form.Submit == nil && b.Submit != nil {
-		withSubmit := *form
-		withSubmit.Submit = b.Submit
-		form = &withSubmit
-	}
-	call, ok := lookupCall(form, *field)
-	if !ok {
-		return nil, fmt.Errorf("/%s has nothing to call for %s", strings.Join(tok.Command, " "), tok.Field)
-	}
 	where := DialogState{Location: loc, ChannelID: r.ChannelID, TeamID: r.TeamID, RootPostID: r.RootID}
-	items, err := s.lookup(ctx, lookupTarget{app: app, userID: r.UserID, where: where}, call, field.Name, defaultValues(form), typedWord(r.UserInput, r.Parsed))
+	items, err := s.lookup(ctx, lookupTarget{app: app, userID: r.UserID, where: where}, *field.Lookup, field.Name, defaultValues(b.Form), typedWord(r.UserInput, r.Parsed))
 	if err != nil {
 		return nil, err
 	}

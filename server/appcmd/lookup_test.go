@@ -68,7 +68,8 @@ func pickBinding() apps.Binding {
 		Label: "pick", Location: "pick",
 		Form: &apps.Form{Submit: apps.NewCall("/pick"), Fields: []apps.Field{
 			{Name: "topic", Type: apps.FieldTypeDynamicSelect, Label: "topic", Position: 1, Lookup: apps.NewCall("/topics")},
-			{Name: "other", Type: apps.FieldTypeDynamicSelect, Label: "other"}, // looked up through the submit call
+			{Name: "other", Type: apps.FieldTypeDynamicSelect, Label: "other", Lookup: apps.NewCall("/other")},
+			{Name: "free", Type: apps.FieldTypeDynamicSelect, Label: "free"}, // no lookup: free text, the submit call is never used
 			{Name: "also", Type: apps.FieldTypeStaticSelect, Label: "also", Multiselect: true, Options: topicItems},
 		}},
 	}}}
@@ -117,12 +118,10 @@ func TestLookupItems(t *testing.T) {
 
 func TestDialogLooksUpChoicesBeforeOpening(t *testing.T) {
 	svc, caller, mm := newLookupFixture(t)
-	caller.routes["/pick"] = func(creq *apps.CallRequest) (*apps.CallResponse, error) {
-		if creq.SelectedField == "other" {
-			return nil, errors.New("lambda down")
-		}
+	caller.routes["/pick"] = func(*apps.CallRequest) (*apps.CallResponse, error) {
 		return &apps.CallResponse{Type: apps.CallResponseTypeForm, Form: pickBinding().Bindings[0].Form}, nil
 	}
+	caller.routes["/other"] = func(*apps.CallRequest) (*apps.CallResponse, error) { return nil, errors.New("lambda down") }
 	_, _ = svc.SyncApp(context.Background(), "hello")
 	svc.Execute(context.Background(), &model.CommandArgs{UserId: "u1", ChannelId: "c1", TeamId: "t1", TriggerId: "trig", Command: "/hello pick"})
 	require.Len(t, mm.dialogs, 1, "posts: %v", mm.posts)
@@ -146,6 +145,8 @@ func TestDialogLooksUpChoicesBeforeOpening(t *testing.T) {
 	other := byName["other"]
 	assert.Equal(t, "text", other.Type, "a failed lookup leaves free text")
 	assert.Contains(t, other.HelpText, "The choices could not be loaded: lambda down")
+	assert.Equal(t, "text", byName["free"].Type, "no lookup call: free text")
+	assert.Len(t, caller.byPath("/pick"), 1, "the submit call is never used for lookups")
 
 	also := byName["also"]
 	assert.True(t, also.MultiSelect)
@@ -171,13 +172,14 @@ func TestCommandAutocompleteLooksUpDynamicArguments(t *testing.T) {
 	require.NotNil(t, cmd)
 	require.NoError(t, cmd.AutocompleteData.IsValid())
 	pick := cmd.AutocompleteData.SubCommands[0]
-	require.Len(t, pick.Arguments, 3)
+	require.Len(t, pick.Arguments, 4)
 	fetch := pick.Arguments[0].Data.(*model.AutocompleteDynamicListArg).FetchURL
 	require.True(t, strings.HasPrefix(fetch, "/plugins/lambda-apps/api/v1/lookup/"), fetch)
 	token := strings.TrimPrefix(fetch, "/plugins/lambda-apps/api/v1/lookup/")
 	assert.Equal(t, token, url.PathEscape(token), "the token needs no escaping")
 	assert.Equal(t, model.AutocompleteArgTypeDynamicList, pick.Arguments[1].Type, "named dynamic_select flag")
-	assert.Equal(t, model.AutocompleteArgTypeStaticList, pick.Arguments[2].Type)
+	assert.Equal(t, model.AutocompleteArgTypeText, pick.Arguments[2].Type, "a dynamic_select without lookup is typed")
+	assert.Equal(t, model.AutocompleteArgTypeStaticList, pick.Arguments[3].Type)
 
 	items, err := svc.Suggest(context.Background(), SuggestRequest{UserID: "u1", ChannelID: "c1", TeamID: "t1", Token: token,
 		UserInput: "hello pick g", Parsed: "hello pick "})
@@ -190,13 +192,13 @@ func TestCommandAutocompleteLooksUpDynamicArguments(t *testing.T) {
 	assert.Equal(t, "u1", lookups[0].Context.UserID)
 	assert.Equal(t, apps.Location("/command/hello/pick"), lookups[0].Context.Location)
 
-	// A field without its own lookup is looked up through the submit call.
-	caller.routes["/pick"] = topicLookup
+	// A named flag, typed in quotes.
+	caller.routes["/other"] = topicLookup
 	otherToken := strings.TrimPrefix(pick.Arguments[1].Data.(*model.AutocompleteDynamicListArg).FetchURL, "/plugins/lambda-apps/api/v1/lookup/")
 	items, err = svc.Suggest(context.Background(), SuggestRequest{UserID: "u1", Token: otherToken, UserInput: `hello pick --other "r`, Parsed: "hello pick --other "})
 	require.NoError(t, err)
 	assert.Equal(t, []model.AutocompleteListItem{{Item: "rust", Hint: "Rust"}}, items)
-	assert.Equal(t, "other", caller.byPath("/pick")[0].SelectedField)
+	assert.Equal(t, "other", caller.byPath("/other")[0].SelectedField)
 }
 
 func TestSuggestRefusals(t *testing.T) {
@@ -210,6 +212,7 @@ func TestSuggestRefusals(t *testing.T) {
 		{"unknown app", tok(suggestToken{AppID: "nope", Command: []string{"hello", "pick"}, Field: "topic"}), "not installed and enabled"},
 		{"unknown sub-command", tok(suggestToken{AppID: "hello", Command: []string{"hello", "drop"}, Field: "topic"}), "no longer offers /hello drop"},
 		{"not a dynamic field", tok(suggestToken{AppID: "hello", Command: []string{"hello", "pick"}, Field: "also"}), "has no field also"},
+		{"no lookup call", tok(suggestToken{AppID: "hello", Command: []string{"hello", "pick"}, Field: "free"}), "has no field free"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -239,14 +239,14 @@ func autocomplete(name string, b apps.Binding, path []string, lookupURL func([]s
 		hint := firstNonEmpty(f.Hint, f.Label, f.Name)
 		var items []model.AutocompleteListItem
 		switch f.Type {
-		case apps.FieldTypeStaticSelect:
+		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect:
 			for _, o := range f.Options {
 				items = append(items, model.AutocompleteListItem{Item: o.Value, Hint: o.Label})
 			}
 		case apps.FieldTypeBool:
 			items = []model.AutocompleteListItem{{Item: "true"}, {Item: "false"}}
 		}
-		if f.Type == apps.FieldTypeDynamicSelect && lookupURL != nil {
+		if f.Type == apps.FieldTypeDynamicSelect && f.Lookup != nil && lookupURL != nil {
 			if f.Position != 0 {
 				ac.AddDynamicListArgument(help, lookupURL(path, f.Name), f.IsRequired)
 			} else {
