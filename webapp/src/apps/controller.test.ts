@@ -157,6 +157,60 @@ describe('AppsController.submit', () => {
     });
 });
 
+describe('AppsController.refresh', () => {
+    const withSource: Form = parseCallResponse({type: 'form', form: {
+        title: 'Issue',
+        source: {path: '/issue/form', expand: {channel: 'summary'}, state: {step: 1}},
+        submit: '/issue/create',
+        fields: [{name: 'kind', type: 'static_select', refresh: true, options: [{label: 'Bug', value: 'bug'}]}],
+    }}).form as Form;
+    const values = {kind: {label: 'Bug', value: 'bug'}, tags: [{label: 'ui', value: 'ui'}]};
+
+    it('calls the form source with the values, the changed field and the form context', async () => {
+        const {call, controller} = setup({type: 'ok'});
+        await controller.refresh(withSource, context, 'kind', values);
+        expect(call).toHaveBeenCalledWith({
+            path: '/issue/form',
+            expand: {channel: 'summary'},
+            state: {step: 1},
+            values,
+            selected_field: 'kind',
+            context,
+        } satisfies CallRequest);
+    });
+
+    it('calls the submit call when the form has no source', async () => {
+        const {call, controller} = setup({type: 'ok'});
+        await controller.refresh(form, context, 'comment', {comment: 'x'});
+        expect(call).toHaveBeenCalledWith({path: '/survey/submit', expand: {acting_user: 'summary'}, values: {comment: 'x'}, selected_field: 'comment', context});
+    });
+
+    it.each([
+        ['a form', {type: 'form', form: {title: 'Bug', submit: '/s', fields: [{name: 'steps', type: 'text'}]}}, {kind: 'form', form: expect.objectContaining({title: 'Bug', fields: [expect.objectContaining({name: 'steps'})]})}],
+        ['an error', {type: 'error', text: 'No such kind.', data: {errors: {kind: 'Pick another.'}}}, {kind: 'error', text: {kind: 'app', text: 'No such kind.'}, fieldErrors: {kind: 'Pick another.'}}],
+        ['an error without text', {type: 'error'}, {kind: 'error', text: {kind: 'message', descriptor: appMessages.appError, values: undefined}, fieldErrors: {}}],
+        ['ok', {type: 'ok', text: 'fine'}, {kind: 'unchanged'}],
+        ['navigate', {type: 'navigate', navigate_to_url: 'https://example.com'}, {kind: 'unchanged'}],
+    ])('turns %s into what the dialog shows, and nothing else', async (_name, answer, outcome) => {
+        const {ui, call, navigate, controller} = setup(answer);
+        const id = ui.openForm(withSource, context);
+        await expect(controller.refresh(withSource, context, 'kind', values)).resolves.toEqual(outcome);
+        expect(call).toHaveBeenCalledTimes(1);
+        expect(navigate).not.toHaveBeenCalled();
+        expect(ui.getState().notices).toEqual([]);
+        expect(ui.getState().dialog?.id).toBe(id);
+    });
+
+    it('reports a failed request, refreshes bindings when asked, and does nothing without a call', async () => {
+        const {call, refreshBindings, controller} = setup(new Error('offline'), {type: 'ok', refresh_bindings: true});
+        await expect(controller.refresh(withSource, context, 'kind', values)).resolves.toMatchObject({kind: 'error', text: {descriptor: appMessages.callFailed, values: {error: 'offline'}}});
+        await expect(controller.refresh(withSource, context, 'kind', values)).resolves.toEqual({kind: 'unchanged'});
+        expect(refreshBindings).toHaveBeenCalledTimes(1);
+        await expect(controller.refresh({...withSource, source: undefined, submit: undefined}, context, 'kind', values)).resolves.toEqual({kind: 'unchanged'});
+        expect(call).toHaveBeenCalledTimes(2);
+    });
+});
+
 describe('AppsController.lookup', () => {
     it('calls the lookup call with the field name and query', async () => {
         const {call, controller} = setup({type: 'ok', data: {items: [{label: 'One', value: '1'}, {bad: true}, {value: '2'}]}});

@@ -30,6 +30,13 @@ export type SubmitOutcome =
     | {kind: 'done'}
     | {kind: 'error'; text?: UIText; fieldErrors: Record<string, string>};
 
+// What a refresh call asks of the open form: show a new form, show an
+// error, or nothing (any other answer).
+export type RefreshOutcome =
+    | {kind: 'form'; form: Form}
+    | {kind: 'error'; text?: UIText; fieldErrors: Record<string, string>}
+    | {kind: 'unchanged'};
+
 function errorMessage(err: unknown): string {
     if (err instanceof Error && err.message) {
         return err.message;
@@ -64,6 +71,14 @@ function request(call: Call, context: CallContext, values?: Record<string, unkno
         req.values = values;
     }
     return req;
+}
+
+// An error answer to a form's call: its field errors, and its text (or a
+// default text when there are no field errors either).
+function errorOutcome(response: CallResponse): {kind: 'error'; text?: UIText; fieldErrors: Record<string, string>} {
+    const errors = fieldErrors(response.data);
+    const text = response.text ? appText(response.text) : undefined;
+    return {kind: 'error', text: text ?? (Object.keys(errors).length ? undefined : messageText(appMessages.appError)), fieldErrors: errors};
 }
 
 export class AppsController {
@@ -103,15 +118,42 @@ export class AppsController {
             if (response.refresh_bindings) {
                 this.deps.refreshBindings();
             }
-            const errors = fieldErrors(response.data);
-            const text = response.text ? appText(response.text) : undefined;
-            return {kind: 'error', text: text ?? (Object.keys(errors).length ? undefined : messageText(appMessages.appError)), fieldErrors: errors};
+            return errorOutcome(response);
         }
         if (response.type !== 'form') {
             this.deps.ui.closeForm(dialogId);
         }
         this.show(response, context);
         return {kind: 'done'};
+    }
+
+    // A field with `refresh` changed: asks the form's source call (else its
+    // submit call) for an updated form, with the current values and the
+    // changed field as selected_field. The dialog stays open whatever the
+    // answer; only a form or an error changes what it shows.
+    async refresh(form: Form, context: CallContext, fieldName: string, values: Record<string, unknown>): Promise<RefreshOutcome> {
+        const call = form.source ?? form.submit;
+        if (!call) {
+            return {kind: 'unchanged'};
+        }
+        const req = request(call, context, values);
+        req.selected_field = fieldName;
+        let response: CallResponse;
+        try {
+            response = await this.deps.call(req);
+        } catch (err) {
+            return {kind: 'error', text: messageText(appMessages.callFailed, {error: errorMessage(err)}), fieldErrors: {}};
+        }
+        if (response.refresh_bindings) {
+            this.deps.refreshBindings();
+        }
+        if (response.type === 'error') {
+            return errorOutcome(response);
+        }
+        if (response.type === 'form' && response.form) {
+            return {kind: 'form', form: response.form};
+        }
+        return {kind: 'unchanged'};
     }
 
     // Choices of a dynamic_select field from its lookup call: the app answers

@@ -1,7 +1,7 @@
 // Read-only access to the parts of the Mattermost webapp's Redux state this
 // plugin needs. The state's shape is not a stable API, so every read is
 // defensive and falls back to '' / undefined.
-import {isObject} from './parse';
+import {isObject} from './parse_json';
 
 function path(state: unknown, ...keys: string[]): unknown {
     let current = state;

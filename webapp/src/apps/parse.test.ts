@@ -128,6 +128,48 @@ describe('parseForm', () => {
     });
 });
 
+describe('parseForm: multiselect, refresh and submit_buttons', () => {
+    const options = [{label: 'A', value: 'a'}];
+
+    it.each([
+        ['static_select', true, true],
+        ['dynamic_select', true, true],
+        ['user', true, true],
+        ['channel', true, true],
+        ['text', true, false],
+        ['bool', true, false],
+        ['static_select', 'yes', false],
+    ])('%s with multiselect %p is multiselect: %p', (type, multiselect, expected) => {
+        expect(parseForm({fields: [{name: 'f', type, multiselect}]})?.fields[0].multiselect).toBe(expected);
+    });
+
+    it('keeps refresh only when it is true', () => {
+        const form = parseForm({fields: [{name: 'a', type: 'text', refresh: true}, {name: 'b', type: 'bool', refresh: 'true'}, {name: 'c', type: 'user'}]});
+        expect(form?.fields.map((f) => f.refresh)).toEqual([true, false, false]);
+    });
+
+    it.each([
+        ['a static_select with options', 'pick', 'pick'],
+        ['with spaces', ' pick ', 'pick'],
+        ['a missing field', 'nope', undefined],
+        ['a text field', 'text', undefined],
+        ['a static_select without options', 'empty', undefined],
+        ['a dynamic_select', 'dyn', undefined],
+        ['not a string', 7, undefined],
+    ])('submit_buttons naming %s gives %p', (_name, submitButtons, expected) => {
+        const form = parseForm({
+            submit_buttons: submitButtons,
+            fields: [
+                {name: 'pick', type: 'static_select', options},
+                {name: 'text', type: 'text'},
+                {name: 'empty', type: 'static_select'},
+                {name: 'dyn', type: 'dynamic_select', options},
+            ],
+        });
+        expect(form?.submit_buttons).toBe(expected);
+    });
+});
+
 describe('parseCallResponse', () => {
     it('treats an empty type as ok', () => {
         expect(parseCallResponse({text: 'hi'})).toMatchObject({type: 'ok', text: 'hi'});

@@ -1,6 +1,7 @@
 // Defensive parsing of what the server sends. The server already cleans
 // bindings and forms, but the webapp must never throw on a malformed value:
 // anything that does not fit is dropped (or given a safe default) here.
+import {isObject, nonNegativeInt, str, trimmed} from './parse_json';
 import {FIELD_TYPES, TEXT_SUBTYPES} from './types';
 import type {
     AppBinding,
@@ -16,24 +17,6 @@ import type {
     TextSubtype,
 } from './types';
 import {safeImageURL} from './urls';
-
-type JSONObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JSONObject {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string {
-    return typeof value === 'string' ? value : '';
-}
-
-function trimmed(value: unknown): string {
-    return str(value).trim();
-}
-
-function nonNegativeInt(value: unknown): number | undefined {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-}
 
 function parseExpand(value: unknown): Expand | undefined {
     if (!isObject(value)) {
@@ -99,6 +82,8 @@ function parseOptions(value: unknown): SelectOption[] {
     return options;
 }
 
+const SELECT_TYPES = ['static_select', 'dynamic_select', 'user', 'channel'];
+
 export function parseField(value: unknown): Field | null {
     if (!isObject(value)) {
         return null;
@@ -124,11 +109,25 @@ export function parseField(value: unknown): Field | null {
         min_length: nonNegativeInt(value.min_length),
         max_length: nonNegativeInt(value.max_length),
         lookup: parseCall(value.lookup),
+        multiselect: value.multiselect === true && SELECT_TYPES.includes(type),
+        refresh: value.refresh === true,
     };
     if (field.max_length === 0) {
         field.max_length = undefined;
     }
     return field;
+}
+
+// submit_buttons must name a static_select field with options; otherwise
+// the form keeps its single Submit button and shows that field as usual.
+// A button sends one option, so that field is never a multiselect.
+function submitButtons(value: unknown, fields: Field[]): string | undefined {
+    const field = fields.find((f) => f.name === trimmed(value));
+    if (!field || field.type !== 'static_select' || field.options.length === 0) {
+        return undefined;
+    }
+    field.multiselect = false;
+    return field.name;
 }
 
 export function parseForm(value: unknown): Form | undefined {
@@ -157,6 +156,7 @@ export function parseForm(value: unknown): Form | undefined {
         submit: parseCall(value.submit),
         source: parseCall(value.source),
         fields,
+        submit_buttons: submitButtons(value.submit_buttons, fields),
     };
 }
 

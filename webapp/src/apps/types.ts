@@ -39,6 +39,14 @@ export interface Field {
 
     // Call used to fill a dynamic_select; the form's submit call otherwise.
     lookup?: Call;
+
+    // Select fields only: the user may pick several options, sent as an
+    // array of {"label","value"}.
+    multiselect?: boolean;
+
+    // A change of this field's value asks the app for an updated form
+    // (the form's source call, else its submit call, with selected_field).
+    refresh?: boolean;
 }
 
 export interface Form {
@@ -51,6 +59,10 @@ export interface Form {
     // A form may come without fields and name the call that returns it.
     source?: Call;
     fields: Field[];
+
+    // Name of a static_select field whose options are the form's submit
+    // buttons (that field is not shown as an input).
+    submit_buttons?: string;
 }
 
 // The user-agent part of a call's context.

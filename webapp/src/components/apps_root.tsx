@@ -14,7 +14,7 @@ export type ContextChoices = (field: Field, context: CallContext, values: Record
 
 interface Props {
     ui: UIStore;
-    controller: Pick<AppsController, 'submit'>;
+    controller: Pick<AppsController, 'submit' | 'refresh'>;
     choices: ContextChoices;
 }
 
@@ -31,7 +31,8 @@ export default function AppsRoot({ui, controller, choices}: Props) {
             <FormDialog
                 key={dialog.id}
                 form={dialog.form}
-                onSubmit={(values) => controller.submit(dialog.id, dialog.form, dialog.context, values)}
+                onSubmit={(values, form) => controller.submit(dialog.id, form, dialog.context, values)}
+                onRefresh={(form, fieldName, values) => controller.refresh(form, dialog.context, fieldName, values)}
                 onClose={() => ui.closeForm(dialog.id)}
                 choices={(field, values, query, signal) => choices(field, dialog.context, values, query, signal)}
             />,

@@ -2,6 +2,8 @@ import {afterEach, describe, expect, it, jest} from '@jest/globals';
 import {act, fireEvent, screen} from '@testing-library/react';
 import React from 'react';
 
+import {parseForm} from '../apps/parse';
+import type {Form} from '../apps/types';
 import {UIStore} from '../apps/ui_store';
 import {appMessages} from '../i18n/messages';
 import {appText, messageText} from '../i18n/ui_text';
@@ -17,7 +19,10 @@ afterEach(() => {
 });
 
 function renderRoot(ui = new UIStore()) {
-    const controller = {submit: jest.fn(async (..._args: unknown[]) => ({kind: 'done' as const}))};
+    const controller = {
+        submit: jest.fn(async (..._args: unknown[]) => ({kind: 'done' as const})),
+        refresh: jest.fn(async (..._args: unknown[]) => ({kind: 'unchanged' as const})),
+    };
     renderWithIntl(
         <AppsRoot
             ui={ui}
@@ -96,6 +101,29 @@ describe('AppsRoot dialog', () => {
             fireEvent.click(screen.getByRole('button', {name: 'Submit'}));
         });
         expect(controller.submit).toHaveBeenCalledWith(id, expect.objectContaining({title: 'Survey'}), context, {});
+    });
+});
+
+describe('AppsRoot refresh', () => {
+    it('refreshes through the controller and submits the refreshed form', async () => {
+        const {ui, controller} = renderRoot();
+        const context = {app_id: 'a', location: '/l', channel_id: 'c', team_id: 't', user_agent: 'webapp' as const};
+        const first = parseForm({title: 'One', source: '/src', submit: '/s1', fields: [{name: 'k', type: 'bool', label: 'K', refresh: true}]}) as Form;
+        const second = parseForm({title: 'Two', submit: '/s2', fields: [{name: 'k', type: 'bool', label: 'K'}]}) as Form;
+        controller.refresh.mockResolvedValueOnce({kind: 'form', form: second} as never);
+        let id = 0;
+        act(() => {
+            id = ui.openForm(first, context);
+        });
+        await act(async () => {
+            fireEvent.click(screen.getByLabelText('K'));
+        });
+        expect(controller.refresh).toHaveBeenCalledWith(first, context, 'k', {k: true});
+        expect(screen.getByRole('dialog', {name: 'Two'})).toBeTruthy();
+        await act(async () => {
+            fireEvent.click(screen.getByRole('button', {name: 'Submit'}));
+        });
+        expect(controller.submit).toHaveBeenCalledWith(id, second, context, {k: true});
     });
 });
 

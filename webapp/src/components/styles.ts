@@ -60,6 +60,19 @@ export const appsCSS = `
 .lambda-apps-button:focus-visible, .lambda-apps-icon-button:focus-visible, .lambda-apps-field :focus-visible {
     outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px;
 }
+.lambda-apps-dialog__status { flex: 1; align-self: center; font-size: 12px; opacity: 0.72; }
+.lambda-apps-chips { display: flex; flex-wrap: wrap; gap: 4px; list-style: none; margin: 0 0 4px; padding: 0; }
+.lambda-apps-chip {
+    display: inline-flex; align-items: center; gap: 2px; padding: 2px 2px 2px 8px; border-radius: 12px;
+    background: rgba(63, 67, 80, 0.08); line-height: 20px;
+}
+.lambda-apps-chip .lambda-apps-icon-button { font-size: 16px; line-height: 16px; padding: 2px 4px; border-radius: 10px; }
+.lambda-apps-multi__add { display: flex; gap: 8px; align-items: center; }
+.lambda-apps-multi__add select { flex: 1; }
+.lambda-apps-multi__add .lambda-apps-button { padding: 5px 12px; }
+.lambda-apps-sr-only {
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+}
 .lambda-apps-markdown { white-space: pre-wrap; }
 .lambda-apps-markdown--host { white-space: normal; }
 `;

@@ -107,6 +107,38 @@ export const formMessages = defineMessages({
         id: 'lambda-apps.form.channel_hint',
         defaultMessage: 'Type part of a channel name, then pick the channel.',
     },
+    add: {
+        id: 'lambda-apps.form.multi.add',
+        defaultMessage: 'Add',
+    },
+    addTo: {
+        id: 'lambda-apps.form.multi.add_to',
+        defaultMessage: 'Add to {label}',
+    },
+    chooseToAdd: {
+        id: 'lambda-apps.form.multi.choose',
+        defaultMessage: 'Choose one to add…',
+    },
+    remove: {
+        id: 'lambda-apps.form.multi.remove',
+        defaultMessage: 'Remove {option}',
+    },
+    chosen: {
+        id: 'lambda-apps.form.multi.chosen',
+        defaultMessage: 'Chosen for {label}',
+    },
+    added: {
+        id: 'lambda-apps.form.multi.added',
+        defaultMessage: '{option} added.',
+    },
+    removed: {
+        id: 'lambda-apps.form.multi.removed',
+        defaultMessage: '{option} removed.',
+    },
+    refreshing: {
+        id: 'lambda-apps.form.refreshing',
+        defaultMessage: 'Updating the form…',
+    },
 });
 
 export const statusMessages = defineMessages({

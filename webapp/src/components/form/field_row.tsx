@@ -5,7 +5,9 @@ import type {Field, SelectOption} from '../../apps/types';
 import {formMessages} from '../../i18n/messages';
 import Markdown from '../markdown';
 
+import {isMulti, isOption, optionList} from './form_values';
 import type {FieldValue} from './form_values';
+import MultiSelect from './multi_select';
 import SearchSelect from './search_select';
 import type {LoadChoices} from './search_select';
 
@@ -16,6 +18,9 @@ interface Props {
     error?: string;
     disabled: boolean;
     onChange(name: string, value: FieldValue): void;
+
+    // The user left a text field (its value is complete).
+    onCommit?(name: string): void;
     load: LoadChoices;
 }
 
@@ -49,7 +54,7 @@ function defaultHint(field: Field, intl: ReturnType<typeof useIntl>): string {
 }
 
 // One field of an app form: its label, control, help text and error.
-export default function FieldRow({id, field, value, error, disabled, onChange, load}: Props) {
+export default function FieldRow({id, field, value, error, disabled, onChange, onCommit, load}: Props) {
     const intl = useIntl();
     const label = fieldLabel(field);
     const helpId = `${id}-help`;
@@ -87,8 +92,26 @@ export default function FieldRow({id, field, value, error, disabled, onChange, l
                 </label>
             </div>
         );
+    } else if (isMulti(field)) {
+        const searchable = field.type !== 'static_select';
+        control = (
+            <MultiSelect
+                id={id}
+                label={label}
+                value={optionList(value)}
+                onChange={(v) => onChange(field.name, v)}
+                options={field.options}
+                load={searchable ? load : undefined}
+                placeholder={searchable ? defaultHint(field, intl) : undefined}
+                disabled={disabled}
+                readOnly={field.readonly}
+                invalid={Boolean(error)}
+                required={required}
+                describedBy={describedBy}
+            />
+        );
     } else if (field.type === 'static_select') {
-        const selected = value && typeof value === 'object' ? value.value : '';
+        const selected = isOption(value) ? value.value : '';
         control = (
             <select
                 id={id}
@@ -116,7 +139,7 @@ export default function FieldRow({id, field, value, error, disabled, onChange, l
             <SearchSelect
                 id={id}
                 label={label}
-                value={value && typeof value === 'object' ? value : null}
+                value={isOption(value) ? value : null}
                 onChange={(v: SelectOption | null) => onChange(field.name, v)}
                 load={load}
                 placeholder={defaultHint(field, intl)}
@@ -139,6 +162,7 @@ export default function FieldRow({id, field, value, error, disabled, onChange, l
             placeholder: field.hint || undefined,
             minLength: field.min_length,
             maxLength: field.max_length,
+            onBlur: onCommit ? () => onCommit(field.name) : undefined,
         };
         control = field.subtype === 'textarea' ? (
             <textarea

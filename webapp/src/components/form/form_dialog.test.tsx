@@ -32,7 +32,7 @@ const survey = parseForm({
 }) as Form;
 
 function setup(outcomes: Array<SubmitOutcome | Promise<SubmitOutcome>> = [{kind: 'done'}], form: Form = survey) {
-    const onSubmit = jest.fn((_values: Record<string, unknown>) => {
+    const onSubmit = jest.fn((_values: Record<string, unknown>, _form: Form) => {
         const next = outcomes.length > 1 ? outcomes.shift() : outcomes[0];
         return Promise.resolve(next as SubmitOutcome);
     });
@@ -182,7 +182,7 @@ describe('FormDialog', () => {
             assignee: {label: '@bob', value: 'u-bob'},
             where: null,
             project: null,
-        });
+        }, survey);
     });
 
     it('submits with Enter from a text input and from a select, not from a textarea', async () => {
@@ -215,7 +215,7 @@ describe('FormDialog', () => {
         await settle();
         fireEvent.submit(screen.getByLabelText('Name').closest('form') as HTMLFormElement);
         await settle();
-        expect(onSubmit).toHaveBeenCalledWith({name: ''});
+        expect(onSubmit).toHaveBeenCalledWith({name: ''}, simple);
     });
 
     it('shows the app field errors next to their fields and other errors above', async () => {

@@ -1,7 +1,7 @@
 import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
-import type {SubmitOutcome} from '../../apps/controller';
+import type {RefreshOutcome, SubmitOutcome} from '../../apps/controller';
 import type {Field, Form, SelectOption} from '../../apps/types';
 import {formMessages} from '../../i18n/messages';
 import {appText, formatUIText, messageText} from '../../i18n/ui_text';
@@ -10,28 +10,37 @@ import Markdown from '../markdown';
 import {useUniqueId} from '../use_unique_id';
 
 import FieldRow from './field_row';
-import {checkForm, initialValues, requestValues} from './form_values';
+import FormActions from './form_actions';
+import {checkForm, initialValues, mergeValues, requestValues, submitButtonsField} from './form_values';
 import type {FieldValue, FieldProblem, FormValues} from './form_values';
 import {useFocusTrap} from './use_focus_trap';
+import {useFormRefresh} from './use_form_refresh';
+import type {Refresh} from './use_form_refresh';
 
 export type Choices = (field: Field, values: Record<string, unknown>, query: string, signal: AbortSignal) => Promise<SelectOption[]>;
 
 interface Props {
+    // The form first shown; a refresh may replace it.
     form: Form;
-    onSubmit(values: Record<string, unknown>): Promise<SubmitOutcome>;
+
+    // Sends the values to the shown form's submit call.
+    onSubmit(values: Record<string, unknown>, form: Form): Promise<SubmitOutcome>;
+
+    // Asks for an updated form after a `refresh` field changed.
+    onRefresh?: Refresh;
     onClose(): void;
     choices: Choices;
 }
 
 type Errors = Record<string, FieldProblem | string>;
 
-// Field errors the app returned for fields this form does not have are
+// Field errors the app returned for fields this form does not show are
 // shown with the form's error, so none is lost.
 function splitErrors(form: Form, errors: Record<string, string>): {known: Errors; unknown: string[]} {
     const known: Errors = {};
     const unknown: string[] = [];
     for (const [name, message] of Object.entries(errors)) {
-        const field = form.fields.find((f) => f.name === name && f.type !== 'markdown');
+        const field = form.fields.find((f) => f.name === name && f.type !== 'markdown' && f.name !== form.submit_buttons);
         if (field) {
             known[name] = message;
         } else {
@@ -43,14 +52,18 @@ function splitErrors(form: Form, errors: Record<string, string>): {known: Errors
 
 // An app's form as a modal dialog: labelled by its title, keyboard focus
 // kept inside, Escape closes, Enter submits. Field errors (ours or the
-// app's) are shown under their fields, other errors above them.
-export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
+// app's) are shown under their fields, other errors above them. A change of
+// a `refresh` field replaces the form with the app's updated one.
+export default function FormDialog({form: firstForm, onSubmit, onRefresh, onClose, choices}: Props) {
     const intl = useIntl();
     const titleId = useUniqueId('form-title');
     const headerId = useUniqueId('form-header');
     const fieldIdPrefix = useUniqueId('field');
     const dialogRef = useRef<HTMLDivElement>(null);
     const mounted = useRef(true);
+    const [form, setForm] = useState(firstForm);
+    const formRef = useRef(form);
+    formRef.current = form;
     const [values, setValues] = useState<FormValues>(() => initialValues(form));
     const valuesRef = useRef(values);
     valuesRef.current = values;
@@ -59,6 +72,33 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
     const [submitting, setSubmitting] = useState(false);
     const [focusInvalid, setFocusInvalid] = useState(0);
     const onTrapKeyDown = useFocusTrap(dialogRef);
+    const buttonsField = submitButtonsField(form);
+
+    const showError = (outcome: {text?: UIText; fieldErrors: Record<string, string>}) => {
+        const {known, unknown} = splitErrors(formRef.current, outcome.fieldErrors);
+        setErrors(known);
+        const lines = [outcome.text ? formatUIText(intl, outcome.text) : '', ...unknown].filter(Boolean);
+        if (lines.length > 0) {
+            setFormError(appText(lines.join('\n')));
+        } else {
+            setFormError(Object.keys(known).length > 0 ? messageText(formMessages.formHasErrors) : null);
+        }
+        setFocusInvalid((n) => n + 1);
+    };
+
+    const refresher = useFormRefresh(values, onRefresh, (outcome: RefreshOutcome) => {
+        if (outcome.kind === 'error') {
+            showError(outcome);
+        } else if (outcome.kind === 'form') {
+            const next = mergeValues(formRef.current, outcome.form, valuesRef.current);
+            refresher.reset(next, valuesRef.current);
+            valuesRef.current = next;
+            setForm(outcome.form);
+            setValues(next);
+            setErrors({});
+            setFormError(null);
+        }
+    });
 
     useEffect(() => {
         mounted.current = true;
@@ -74,8 +114,33 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
         }
     }, [focusInvalid]);
 
+    // Keep the keyboard in the dialog when a new form dropped the focused field.
+    useEffect(() => {
+        const root = dialogRef.current;
+        if (root && !root.contains(document.activeElement)) {
+            root.focus();
+        }
+    }, [form]);
+
+    const refreshIfNeeded = refresher.changed;
+    const onCommit = useCallback((name: string) => {
+        const field = formRef.current.fields.find((f) => f.name === name);
+        if (field) {
+            refreshIfNeeded(formRef.current, field, valuesRef.current);
+        }
+    }, [refreshIfNeeded]);
+
     const onChange = useCallback((name: string, value: FieldValue) => {
-        setValues((prev) => ({...prev, [name]: value}));
+        const next = {...valuesRef.current, [name]: value};
+        valuesRef.current = next;
+        setValues(next);
+        const field = formRef.current.fields.find((f) => f.name === name);
+
+        // Text fields ask for a refresh when the user leaves them (onCommit),
+        // not on every keystroke.
+        if (field && field.type !== 'text') {
+            refreshIfNeeded(formRef.current, field, next);
+        }
         setErrors((prev) => {
             if (!(name in prev)) {
                 return prev;
@@ -84,10 +149,13 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
             delete next[name];
             return next;
         });
-    }, []);
+    }, [refreshIfNeeded]);
 
-    const submit = async () => {
-        if (submitting) {
+    // With submit_buttons, `choice` is the pressed button's option. Enter
+    // sends nothing on such forms: the buttons may be "Approve" and
+    // "Reject", so the user has to press one.
+    const submit = async (choice?: SelectOption) => {
+        if (submitting || refresher.refreshing || (buttonsField && !choice)) {
             return;
         }
         const problems = checkForm(form, values);
@@ -99,21 +167,14 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
         }
         setSubmitting(true);
         setFormError(null);
-        const outcome = await onSubmit(requestValues(form, values));
+        const sent = buttonsField && choice ? {...values, [buttonsField.name]: choice} : values;
+        const outcome = await onSubmit(requestValues(form, sent), form);
         if (!mounted.current) {
             return;
         }
         setSubmitting(false);
         if (outcome.kind === 'error') {
-            const {known, unknown} = splitErrors(form, outcome.fieldErrors);
-            setErrors(known);
-            const lines = [outcome.text ? formatUIText(intl, outcome.text) : '', ...unknown].filter(Boolean);
-            if (lines.length > 0) {
-                setFormError(appText(lines.join('\n')));
-            } else {
-                setFormError(Object.keys(known).length > 0 ? messageText(formMessages.formHasErrors) : null);
-            }
-            setFocusInvalid((n) => n + 1);
+            showError(outcome);
         }
     };
 
@@ -169,7 +230,7 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
                 <form
                     noValidate={true}
                     onSubmit={onFormSubmit}
-                    aria-busy={submitting}
+                    aria-busy={submitting || refresher.refreshing}
                 >
                     <div className='lambda-apps-dialog__head'>
                         {form.icon && (
@@ -203,7 +264,7 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
                                 {formError.kind === 'app' ? <Markdown text={formError.text}/> : formatUIText(intl, formError)}
                             </div>
                         )}
-                        {form.fields.map((field, index) => (
+                        {form.fields.map((field, index) => field !== buttonsField && (
                             <FieldRow
                                 key={field.name}
                                 id={`${fieldIdPrefix}-${index}`}
@@ -212,27 +273,19 @@ export default function FormDialog({form, onSubmit, onClose, choices}: Props) {
                                 error={errorText(field.name)}
                                 disabled={submitting}
                                 onChange={onChange}
+                                onCommit={onCommit}
                                 load={(query, signal) => choices(field, requestValues(form, valuesRef.current), query, signal)}
                             />
                         ))}
                         {form.footer && <Markdown text={form.footer}/>}
                     </div>
-                    <div className='lambda-apps-dialog__actions'>
-                        <button
-                            type='button'
-                            className='lambda-apps-button'
-                            onClick={onClose}
-                        >
-                            {intl.formatMessage(formMessages.cancel)}
-                        </button>
-                        <button
-                            type='submit'
-                            className='lambda-apps-button lambda-apps-button--primary'
-                            disabled={submitting}
-                        >
-                            {intl.formatMessage(submitting ? formMessages.submitting : formMessages.submit)}
-                        </button>
-                    </div>
+                    <FormActions
+                        buttons={buttonsField?.options}
+                        submitting={submitting}
+                        refreshing={refresher.refreshing}
+                        onCancel={onClose}
+                        onChoose={(option) => void submit(option)}
+                    />
                 </form>
             </div>
         </div>

@@ -1,13 +1,14 @@
-import React, {useEffect, useRef, useState} from 'react';
+import React from 'react';
 import {useIntl} from 'react-intl';
 
 import type {SelectOption} from '../../apps/types';
 import {formMessages} from '../../i18n/messages';
 
-export type LoadChoices = (query: string, signal: AbortSignal) => Promise<SelectOption[]>;
+import {useSearchResults} from './use_search_results';
+import type {LoadChoices} from './use_search_results';
 
-// Delay between the last keystroke and the search.
-export const SEARCH_DEBOUNCE_MS = 250;
+export type {LoadChoices};
+export {SEARCH_DEBOUNCE_MS} from './use_search_results';
 
 interface Props {
     id: string;
@@ -22,8 +23,6 @@ interface Props {
     describedBy?: string;
 }
 
-type Status = {kind: 'idle'} | {kind: 'loading'} | {kind: 'error'; message: string};
-
 // A select whose choices come from a search: a search box (typing runs the
 // search) and a native <select> with the results, which keeps keyboard and
 // screen-reader support simple. Used for dynamic_select, user and channel
@@ -31,55 +30,11 @@ type Status = {kind: 'idle'} | {kind: 'loading'} | {kind: 'error'; message: stri
 export default function SearchSelect(props: Props) {
     const {id, label, value, onChange, load, placeholder, disabled, invalid, required, describedBy} = props;
     const intl = useIntl();
-    const [query, setQuery] = useState('');
-    const [options, setOptions] = useState<SelectOption[]>([]);
-    const [status, setStatus] = useState<Status>({kind: 'idle'});
-    const loadRef = useRef(load);
-    loadRef.current = load;
-    const firstSearch = useRef(true);
-
-    useEffect(() => {
-        if (disabled) {
-            return undefined;
-        }
-        const controller = new AbortController();
-        const delay = firstSearch.current ? 0 : SEARCH_DEBOUNCE_MS;
-        firstSearch.current = false;
-        const timer = setTimeout(() => {
-            setStatus({kind: 'loading'});
-            loadRef.current(query, controller.signal).then(
-                (found) => {
-                    if (!controller.signal.aborted) {
-                        setOptions(found);
-                        setStatus({kind: 'idle'});
-                    }
-                },
-                (err: unknown) => {
-                    if (!controller.signal.aborted) {
-                        setOptions([]);
-                        setStatus({kind: 'error', message: err instanceof Error ? err.message : String(err)});
-                    }
-                },
-            );
-        }, delay);
-        return () => {
-            clearTimeout(timer);
-            controller.abort();
-        };
-    }, [query, disabled]);
+    const {query, setQuery, options, failed, statusText} = useSearchResults(load, disabled);
 
     // The chosen value stays in the list while other results come and go.
     const shown = value && !options.some((o) => o.value === value.value) ? [value, ...options] : options;
     const statusId = `${id}-status`;
-
-    let statusText = '';
-    if (status.kind === 'loading') {
-        statusText = intl.formatMessage(formMessages.searching);
-    } else if (status.kind === 'error') {
-        statusText = intl.formatMessage(formMessages.lookupFailed, {error: status.message});
-    } else if (query && options.length === 0) {
-        statusText = intl.formatMessage(formMessages.noResults);
-    }
 
     const onSearchKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
         // Enter in the search box picks the first result instead of
@@ -127,7 +82,7 @@ export default function SearchSelect(props: Props) {
             </select>
             <div
                 id={statusId}
-                className={status.kind === 'error' ? 'lambda-apps-field__error' : 'lambda-apps-field__help'}
+                className={failed ? 'lambda-apps-field__error' : 'lambda-apps-field__help'}
                 aria-live='polite'
             >
                 {statusText}
