@@ -86,7 +86,6 @@ func lookupItems(resp *apps.CallResponse) ([]apps.SelectOption, error) {
 	return out, nil
 }
 
-
 // withLookupChoices returns the form with the choices of its dynamic_select
 // fields looked up, for a dialog (which cannot call back while the user
 // types). Lookups run in parallel; a field whose lookup fails stays free
