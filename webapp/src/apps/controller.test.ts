@@ -179,10 +179,10 @@ describe('AppsController.refresh', () => {
         } satisfies CallRequest);
     });
 
-    it('calls the submit call when the form has no source', async () => {
+    it('never calls the submit call: without a source the form stays as it is', async () => {
         const {call, controller} = setup({type: 'ok'});
-        await controller.refresh(form, context, 'comment', {comment: 'x'});
-        expect(call).toHaveBeenCalledWith({path: '/survey/submit', expand: {acting_user: 'summary'}, values: {comment: 'x'}, selected_field: 'comment', context});
+        await expect(controller.refresh(form, context, 'comment', {comment: 'x'})).resolves.toEqual({kind: 'unchanged'});
+        expect(call).not.toHaveBeenCalled();
     });
 
     it.each([

@@ -127,12 +127,13 @@ export class AppsController {
         return {kind: 'done'};
     }
 
-    // A field with `refresh` changed: asks the form's source call (else its
-    // submit call) for an updated form, with the current values and the
-    // changed field as selected_field. The dialog stays open whatever the
-    // answer; only a form or an error changes what it shows.
+    // A field with `refresh` changed: asks the form's source call for an
+    // updated form, with the current values and the changed field as
+    // selected_field. Never the submit call, which an app would take for a
+    // submission: without a source nothing is refreshed. The dialog stays
+    // open whatever the answer; only a form or an error changes what it shows.
     async refresh(form: Form, context: CallContext, fieldName: string, values: Record<string, unknown>): Promise<RefreshOutcome> {
-        const call = form.source ?? form.submit;
+        const call = form.source;
         if (!call) {
             return {kind: 'unchanged'};
         }
