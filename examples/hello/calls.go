@@ -43,7 +43,10 @@ func bindings(context.Context, CallRequest) CallResponse {
 		},
 		{
 			Location: "/channel_header",
-			Bindings: []Binding{{Location: "send", Label: "Say hello", Icon: "icon.png", Submit: greetCall}},
+			Bindings: []Binding{
+				{Location: "send", Label: "Say hello", Icon: "icon.png", Submit: greetCall},
+				{Location: "pick", Label: "Pick a topic", Icon: "icon.png", Submit: &Call{Path: "/pick"}},
+			},
 		},
 		{
 			Location: "/post_menu",

@@ -201,7 +201,8 @@ func TestBindings(t *testing.T) {
 	       "options":[{"label":"Gardening","value":"gardening"},{"label":"Go","value":"go"},{"label":"Rust","value":"rust"},
 	                  {"label":"Running","value":"running"},{"label":"Cooking","value":"cooking"}]}]}}]}]},
 	  {"location":"/channel_header","bindings":[{"location":"send","label":"Say hello","icon":"icon.png",
-	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]},
+	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}},
+	    {"location":"pick","label":"Pick a topic","icon":"icon.png","submit":{"path":"/pick"}}]},
 	  {"location":"/post_menu","bindings":[{"location":"echo","label":"Echo post",
 	    "submit":{"path":"/echo","expand":{"post":"summary"}}}]}]}`
 	assert.JSONEq(t, want, body)

@@ -144,6 +144,41 @@ function suite() {
         });
     });
 
+    it('a form from the app: choices looked up on Lambda, a multiselect, and the answer', async () => {
+        assert.ok(page, 'an earlier step failed');
+        await page.locator('.header-button').filter({hasText: 'Pick a topic'}).click();
+        const dialog = page.getByRole('dialog', {name: 'Pick a topic'});
+        await dialog.waitFor({timeout: CALL_TIMEOUT});
+
+        // The topic is a dynamic_select: typing searches through the app's
+        // lookup call.
+        await dialog.getByRole('searchbox', {name: 'Search Topic'}).fill('ru');
+        const topic = dialog.getByLabel('Topic', {exact: true});
+        const offered = () => topic.locator('option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean).join(','));
+        await page.waitForFunction((el) => Array.from(el.options).map((o) => o.value).filter(Boolean).join(',') === 'rust,running',
+            await topic.elementHandle(), {timeout: CALL_TIMEOUT}).
+            catch(async (err) => {
+                throw new Error(`the lookup did not answer the topics starting with "ru": offered ${await offered()} (${err.message})`);
+            });
+        await topic.selectOption('rust');
+
+        // "Also interested in" is a multiselect: picks become chips.
+        const also = dialog.getByLabel('Also interested in', {exact: true});
+        await also.selectOption('go');
+        await also.selectOption('cooking');
+        await dialog.getByRole('button', {name: 'Remove Go'}).waitFor({timeout: 5000});
+        await dialog.getByRole('button', {name: 'Remove Cooking'}).click();
+        await page.screenshot({path: path.join(artifacts, 'form.png'), fullPage: true});
+
+        await dialog.getByRole('button', {name: 'Submit'}).click();
+        const notice = page.getByTestId('lambda-apps-notice').filter({hasText: 'You picked Rust. Also: Go.'});
+        await notice.waitFor({timeout: CALL_TIMEOUT}).catch(async (err) => {
+            const shown = await page.getByTestId('lambda-apps-notice').allTextContents();
+            throw new Error(`the app's answer to the form was not shown; notices: ${JSON.stringify(shown)} (${err.message})`);
+        });
+        await dialog.waitFor({state: 'detached', timeout: 5000});
+    });
+
     it('the refresh_bindings websocket event refetches the bindings', async () => {
         assert.ok(page, 'an earlier step failed');
         const count = () => server.requests.filter((r) => r.path.startsWith('/plugins/lambda-apps/api/v1/bindings')).length;
