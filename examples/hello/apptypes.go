@@ -34,18 +34,29 @@ type Context struct {
 	PostID            string `json:"post_id,omitempty"`
 	UserID            string `json:"user_id,omitempty"`
 	MattermostSiteURL string `json:"mattermost_site_url,omitempty"`
+	AppPath           string `json:"app_path,omitempty"`
 	BotUserID         string `json:"bot_user_id,omitempty"`
+	BotAccessToken    string `json:"bot_access_token,omitempty"`
+	App               *App   `json:"app,omitempty"`
 	ActingUser        *User  `json:"acting_user,omitempty"`
 	Post              *Post  `json:"post,omitempty"`
 	Locale            string `json:"locale,omitempty"`
 }
 
-// User is an expanded Mattermost user.
+// App is the expanded app; WebhookSecret comes with level "all" when the
+// app was granted remote_webhooks.
+type App struct {
+	AppID         string `json:"app_id"`
+	WebhookSecret string `json:"webhook_secret,omitempty"`
+}
+
+// User is an expanded Mattermost user; Roles comes with level "all".
 type User struct {
 	ID        string `json:"id"`
 	Username  string `json:"username"`
 	FirstName string `json:"first_name,omitempty"`
 	LastName  string `json:"last_name,omitempty"`
+	Roles     string `json:"roles,omitempty"`
 }
 
 // Post is an expanded Mattermost post.

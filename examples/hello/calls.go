@@ -34,6 +34,11 @@ func bindings(context.Context, CallRequest) CallResponse {
 					},
 					{Label: "survey", Description: "Opens a form", Submit: &Call{Path: "/survey/form"}},
 					{
+						Label:       "webhook",
+						Description: "Shows the app's webhook URL (system admins)",
+						Submit:      &Call{Path: "/webhook-url", Expand: map[string]string{"app": "all", "acting_user": "all"}},
+					},
+					{
 						Label:       "pick",
 						Description: "Pick a topic",
 						Form:        &Form{Fields: pickFields(), Submit: &Call{Path: "/pick"}},

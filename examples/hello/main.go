@@ -41,18 +41,20 @@ type route func(ctx context.Context, req CallRequest) CallResponse
 
 // routes maps call paths to their handlers.
 var routes = map[string]route{
-	"/ping":          func(context.Context, CallRequest) CallResponse { return CallResponse{Type: TypeOK} },
-	"/bindings":      bindings,
-	"/install":       install,
-	"/greet":         greet,
-	"/survey/form":   surveyForm,
-	"/survey/submit": surveySubmit,
-	"/echo":          echo,
-	"/pick":          pick,
-	"/topics":        lookupTopics,
-	"/fail":          fail,
-	"/crash":         crash,
-	"/slow":          slow,
+	"/ping":           func(context.Context, CallRequest) CallResponse { return CallResponse{Type: TypeOK} },
+	"/bindings":       bindings,
+	"/install":        install,
+	"/greet":          greet,
+	"/survey/form":    surveyForm,
+	"/survey/submit":  surveySubmit,
+	"/echo":           echo,
+	"/pick":           pick,
+	"/topics":         lookupTopics,
+	"/webhook-url":    webhookURL,
+	"/webhook/notify": notifyWebhook,
+	"/fail":           fail,
+	"/crash":          crash,
+	"/slow":           slow,
 }
 
 // handle is the Lambda handler.

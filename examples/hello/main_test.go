@@ -194,6 +194,8 @@ func TestBindings(t *testing.T) {
 	    {"label":"greet","description":"Greets you","form":{"fields":[{"name":"name","type":"text","label":"name","position":1}],
 	      "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}},
 	    {"label":"survey","description":"Opens a form","submit":{"path":"/survey/form"}},
+	    {"label":"webhook","description":"Shows the app's webhook URL (system admins)",
+	      "submit":{"path":"/webhook-url","expand":{"app":"all","acting_user":"all"}}},
 	    {"label":"pick","description":"Pick a topic","form":{"submit":{"path":"/pick"},"fields":[
 	      {"name":"topic","type":"dynamic_select","label":"topic","modal_label":"Topic","position":1,
 	       "description":"What you would like to talk about","lookup":{"path":"/topics"}},

@@ -47,6 +47,10 @@ type Expander struct {
 	api API
 	now func() time.Time
 
+	// WebhookSecret, when set, gives the app's remote webhook secret,
+	// expanded with the app (level all) for apps granted remote_webhooks.
+	WebhookSecret func(apps.AppID) (string, error)
+
 	mu     sync.Mutex
 	tokens map[string]token
 }
@@ -109,7 +113,13 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, creq *ap
 		need(ex.ActingUserAccessToken, "acting_user_access_token", err)
 	}
 	if l := ex.App.Level(); l != apps.ExpandNone {
-		c.App = appJSON(app, l)
+		secret := ""
+		if l == apps.ExpandAll && granted.Contains(apps.PermissionRemoteWebhooks) && e.WebhookSecret != nil {
+			var err error
+			secret, err = e.WebhookSecret(app.ID())
+			need(ex.App, "app", err)
+		}
+		c.App = appJSON(app, l, secret)
 	}
 	e.expandChannel(c, ex, actingUserID, need)
 	e.expandTeam(c, ex, actingUserID, need)

@@ -143,3 +143,22 @@ func TestPermissionsAndRequired(t *testing.T) {
 		})
 	}
 }
+
+func TestWebhookSecretExpandedWithTheApp(t *testing.T) {
+	e := New(&fakeAPI{})
+	e.WebhookSecret = func(id apps.AppID) (string, error) { return "s3cret-" + string(id), nil }
+	expandApp := func(level apps.ExpandLevel, perms ...apps.Permission) string {
+		creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: level}}}
+		require.NoError(t, e.Expand(installed(perms...), "", creq))
+		return string(creq.Context.App)
+	}
+	assert.Contains(t, expandApp(apps.ExpandAll, apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), `"webhook_secret":"s3cret-hello"`)
+	assert.NotContains(t, expandApp(apps.ExpandSummary, apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "webhook_secret", "only at level all")
+	assert.NotContains(t, expandApp(apps.ExpandAll, apps.PermissionActAsBot), "webhook_secret", "only with remote_webhooks granted")
+
+	e.WebhookSecret = func(apps.AppID) (string, error) { return "", errors.New("kv down") }
+	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: "+all"}}}
+	err := e.Expand(installed(apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "", creq)
+	require.ErrorIs(t, err, ErrRequired)
+	assert.Contains(t, err.Error(), "kv down")
+}

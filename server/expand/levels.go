@@ -62,7 +62,9 @@ func postJSON(p *model.Post, l apps.ExpandLevel) json.RawMessage {
 	return marshal(p)
 }
 
-func appJSON(app *store.InstalledApp, l apps.ExpandLevel) json.RawMessage {
+// appJSON is the app at level l; at level all it includes the app's remote
+// webhook secret when one is given.
+func appJSON(app *store.InstalledApp, l apps.ExpandLevel, webhookSecret string) json.RawMessage {
 	m := app.Manifest
 	switch l {
 	case apps.ExpandID:
@@ -73,10 +75,15 @@ func appJSON(app *store.InstalledApp, l apps.ExpandLevel) json.RawMessage {
 			"bot_user_id": app.BotUserID, "bot_username": app.BotUsername,
 		})
 	}
-	return marshal(map[string]any{
+	all := map[string]any{
 		"app_id": m.AppID, "version": m.Version, "display_name": m.DisplayName, "description": m.Description,
 		"homepage_url": m.HomepageURL, "bot_user_id": app.BotUserID, "bot_username": app.BotUsername,
 		"granted_permissions": app.GrantedPermissions, "granted_locations": app.GrantedLocations,
 		"disabled": app.Disabled,
-	})
+	}
+	if webhookSecret != "" {
+		all["webhook_secret"] = webhookSecret
+		all["remote_webhook_auth_type"] = m.RemoteWebhookAuthType
+	}
+	return marshal(all)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
@@ -55,6 +56,10 @@ type Deps struct {
 	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
 	// Autocomplete lists app IDs of a kind for /apps autocomplete.
 	Autocomplete func(userID, kind string) []model.AutocompleteListItem
+	// Webhook, when set, receives remote webhooks for apps at
+	// /apps/{app_id}/webhook{rest}: the one route that needs no Mattermost
+	// user (the sender authenticates with the app's webhook secret).
+	Webhook func(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string)
 	// Suggest looks up the choices of an app command's dynamic_select
 	// argument (GET /lookup/{token}, called by the server's autocomplete).
 	Suggest func(ctx context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error)
@@ -103,7 +108,26 @@ func NewRouter(d Deps) http.Handler {
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
 		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
 	}
-	return root
+	if d.Webhook == nil {
+		return root
+	}
+	// Remote webhooks come from other services, not from Mattermost users:
+	// they bypass requireUser; everything else goes to the router above.
+	outer := mux.NewRouter()
+	outer.Use(a.recoverer)
+	outer.PathPrefix("/apps/{app_id}/webhook").HandlerFunc(a.webhook)
+	outer.NotFoundHandler = root
+	return outer
+}
+
+func (a *api) webhook(w http.ResponseWriter, r *http.Request) {
+	id := apps.AppID(mux.Vars(r)["app_id"])
+	rest := strings.TrimPrefix(r.URL.Path, "/apps/"+string(id)+"/webhook")
+	if rest != "" && !strings.HasPrefix(rest, "/") { // e.g. /webhooks
+		WriteError(w, http.StatusNotFound, errors.New("no such route"))
+		return
+	}
+	a.Webhook(w, r, id, rest)
 }
 
 type prefixed struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -86,11 +87,23 @@ func (e expandAPI) CanViewTeam(userID, teamID string) bool {
 	return e.c.User.HasPermissionToTeam(userID, teamID, model.PermissionViewTeam)
 }
 
+// CreateSession creates a session for userID. The server takes the
+// session's roles as given, so they are the user's own: a session without
+// roles could do nothing (every REST call would be refused).
 func (e expandAPI) CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, error) {
+	u, err := e.c.User.Get(userID)
+	if err != nil {
+		return "", fmt.Errorf("read the user: %w", err)
+	}
+	props := model.StringMap{"lambda_apps_app_id": string(appID)}
+	if u.IsBot {
+		props[model.SessionPropIsBot] = model.SessionPropIsBotValue
+	}
 	s, err := e.c.Session.Create(&model.Session{
 		UserId:    userID,
+		Roles:     u.GetRawRoles(),
 		ExpiresAt: expiresAt.UnixMilli(),
-		Props:     model.StringMap{"lambda_apps_app_id": string(appID)},
+		Props:     props,
 	})
 	if err != nil {
 		return "", err

@@ -26,6 +26,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/webhook"
 )
 
 // Version is the plugin version, set from plugin.json at build time.
@@ -93,6 +94,7 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("load the installed apps: %w", err)
 	}
 	p.expander = expand.New(expandAPI{p.client})
+	p.expander.WebhookSecret = p.apps.WebhookSecret
 	p.calls = appcall.New(appcall.Deps{
 		Apps:    p.apps,
 		Expand:  p.expander.Expand,
@@ -132,6 +134,9 @@ func (p *Plugin) OnActivate() error {
 		SubmitDialog: p.submitDialog,
 		Autocomplete: p.autocomplete,
 		Suggest:      p.appCommands.Suggest,
+		Webhook: webhook.New(webhook.Deps{
+			App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: &p.client.Log,
+		}).Serve,
 	})
 	if err := p.client.SlashCommand.Register(p.command.Command()); err != nil {
 		return fmt.Errorf("register the /apps command: %w", err)

@@ -106,3 +106,42 @@ func ids(list []*InstalledApp) []apps.AppID {
 	}
 	return out
 }
+
+func TestWebhookSecret(t *testing.T) {
+	kv := &pluginapi.MemoryStore{}
+	s := NewApps(kv, nil)
+	first, err := s.WebhookSecret("hello")
+	require.NoError(t, err)
+	assert.Len(t, first, 64)
+	again, err := s.WebhookSecret("hello")
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "the secret is created once")
+	other, err := s.WebhookSecret("other")
+	require.NoError(t, err)
+	assert.NotEqual(t, first, other)
+
+	// Concurrent first uses agree.
+	const n = 8
+	got := make(chan string, n)
+	for range n {
+		go func() {
+			secret, err := s.WebhookSecret("racer")
+			assert.NoError(t, err)
+			got <- secret
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		seen[<-got] = true
+	}
+	assert.Len(t, seen, 1)
+
+	// Uninstalling deletes the app's data, the secret with it.
+	require.NoError(t, s.DeleteAppData("hello"))
+	renewed, err := s.WebhookSecret("hello")
+	require.NoError(t, err)
+	assert.NotEqual(t, first, renewed)
+
+	_, err = s.WebhookSecret("Not An ID!")
+	assert.Error(t, err)
+}

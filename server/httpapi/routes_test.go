@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 )
 
@@ -54,4 +55,26 @@ func TestLookupRoute(t *testing.T) {
 	code, _, body := get("/api/v1/lookup/tok?channel_id=secret")
 	assert.Equal(t, http.StatusForbidden, code, body)
 	assert.Len(t, got, 2, "a channel the user cannot read is never looked up")
+}
+
+func TestWebhookRouteNeedsNoUser(t *testing.T) {
+	var got []string
+	r := NewRouter(Deps{
+		Log: &nopLogger{},
+		Webhook: func(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string) {
+			got = append(got, string(appID)+"|"+rest+"|"+r.Header.Get(UserIDHeader))
+			WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		},
+	})
+	serve := func(method, path string) int {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+		return w.Code
+	}
+	assert.Equal(t, http.StatusOK, serve(http.MethodPost, "/apps/hello/webhook/alert?secret=x"))
+	assert.Equal(t, http.StatusOK, serve(http.MethodGet, "/apps/hello/webhook"))
+	assert.Equal(t, http.StatusNotFound, serve(http.MethodPost, "/apps/hello/webhooks"))
+	assert.Equal(t, []string{"hello|/alert|", "hello||"}, got)
+	assert.Equal(t, http.StatusUnauthorized, serve(http.MethodGet, "/api/v1/bindings"), "every other route still needs a user")
+	assert.Equal(t, http.StatusUnauthorized, serve(http.MethodGet, "/apps/hello/static/icon.png"))
 }

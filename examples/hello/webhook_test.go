@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWebhookURL(t *testing.T) {
+	ctx := Context{MattermostSiteURL: "https://mm.example.com", AppPath: "/plugins/lambda-apps/apps/hello-lambda",
+		App: &App{AppID: "hello-lambda", WebhookSecret: "s3cret"}}
+	admin := ctx
+	admin.ActingUser = &User{ID: "u1", Roles: "system_user system_admin"}
+	_, resp, _ := call(t, "/webhook-url", CallRequest{Context: admin})
+	assert.Equal(t, TypeOK, resp.Type)
+	assert.Contains(t, resp.Text, "https://mm.example.com/plugins/lambda-apps/apps/hello-lambda/webhook/notify?secret=s3cret")
+
+	user := ctx
+	user.ActingUser = &User{ID: "u2", Roles: "system_user"}
+	_, resp, _ = call(t, "/webhook-url", CallRequest{Context: user})
+	assert.Equal(t, TypeError, resp.Type)
+	assert.NotContains(t, resp.Text, "s3cret")
+
+	admin.App = &App{AppID: "hello-lambda"}
+	_, resp, _ = call(t, "/webhook-url", CallRequest{Context: admin})
+	assert.Contains(t, resp.Text, "grant the app remote_webhooks")
+}
+
+// fakeMattermost records the REST calls the app makes as its bot.
+type fakeMattermost struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *fakeMattermost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.calls = append(f.calls, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization")+" "+string(body))
+	f.mu.Unlock()
+	switch r.URL.Path {
+	case "/api/v4/channels/direct":
+		_ = json.NewEncoder(w).Encode(map[string]string{"id": "dm1"})
+	case "/api/v4/posts":
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":"p1"}`))
+	default:
+		http.Error(w, `{"message":"nope"}`, http.StatusForbidden)
+	}
+}
+
+func TestNotifyWebhookSendsDirectMessage(t *testing.T) {
+	mm := &fakeMattermost{}
+	srv := httptest.NewServer(mm)
+	defer srv.Close()
+	ctx := Context{MattermostSiteURL: srv.URL, BotUserID: "bot1", BotAccessToken: "tok"}
+
+	_, resp, _ := call(t, "/webhook/notify", CallRequest{Context: ctx, Values: map[string]any{"data": map[string]any{"user_id": "u1", "text": "disk full"}}})
+	require.Equal(t, TypeOK, resp.Type, resp.Text)
+	assert.Equal(t, []string{
+		`POST /api/v4/channels/direct Bearer tok ["bot1","u1"]`,
+		`POST /api/v4/posts Bearer tok {"channel_id":"dm1","message":"Webhook: disk full"}`,
+	}, mm.calls)
+
+	tests := []struct {
+		name   string
+		values map[string]any
+		ctx    Context
+		want   string
+	}{
+		{"no data", nil, ctx, "must be"},
+		{"text missing", map[string]any{"data": map[string]any{"user_id": "u1"}}, ctx, "must be"},
+		{"data is text", map[string]any{"data": "hello"}, ctx, "must be"},
+		{"no token", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, Context{MattermostSiteURL: srv.URL}, "no bot access token"},
+		{"Mattermost refuses", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, Context{MattermostSiteURL: srv.URL + "/nope", BotAccessToken: "t"}, "HTTP 403"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, resp, _ := call(t, "/webhook/notify", CallRequest{Context: tt.ctx, Values: tt.values})
+			assert.Equal(t, TypeError, resp.Type)
+			assert.True(t, strings.Contains(resp.Text, tt.want), resp.Text)
+		})
+	}
+}
