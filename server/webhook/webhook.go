@@ -26,6 +26,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -72,27 +73,27 @@ var errNoWebhook = errors.New("no such webhook: the app is not installed, not en
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string) {
 	app, err := h.App(appID)
 	if err != nil || !app.Enabled() || !apps.Permissions(app.GrantedPermissions).Contains(apps.PermissionRemoteWebhooks) {
-		writeError(w, http.StatusNotFound, errNoWebhook)
+		httpapi.WriteError(w, http.StatusNotFound, errNoWebhook)
 		return
 	}
 	callPath, err := webhookPath(app.Manifest.OnRemoteWebhook, rest)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	if err := h.authenticate(r, app); err != nil {
 		h.Log.Warn("Refused a remote webhook", "app_id", string(appID), "path", callPath, "reason", err.Error())
-		writeError(w, http.StatusUnauthorized, err)
+		httpapi.WriteError(w, http.StatusUnauthorized, err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the webhook body is over %d KB, the most an app can receive asynchronously", MaxBodyBytes>>10))
+			httpapi.WriteError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the webhook body is over %d KB, the most an app can receive asynchronously", MaxBodyBytes>>10))
 			return
 		}
-		writeError(w, http.StatusBadRequest, fmt.Errorf("read the webhook body: %w", err))
+		httpapi.WriteError(w, http.StatusBadRequest, fmt.Errorf("read the webhook body: %w", err))
 		return
 	}
 	creq := &apps.CallRequest{
@@ -103,11 +104,11 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID
 	if err := h.Notify(r.Context(), app, creq, ""); err != nil {
 		code := notifyStatus(err)
 		h.Log.Warn("Could not pass a remote webhook on to the app", "app_id", string(appID), "path", callPath, "error", err.Error())
-		writeError(w, code, fmt.Errorf("the app could not be notified: %w", err))
+		httpapi.WriteError(w, code, fmt.Errorf("the app could not be notified: %w", err))
 		return
 	}
 	h.Log.Info("Remote webhook passed on", "app_id", string(appID), "path", callPath, "bytes", len(body))
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // onRemoteWebhook is the manifest's on_remote_webhook call, or the default.
@@ -208,15 +209,4 @@ func notifyStatus(err error) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusBadGateway
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, code int, err error) {
-	writeJSON(w, code, map[string]string{"error": err.Error()})
 }

@@ -9,6 +9,7 @@ import {isMulti, isOption, optionList} from './form_values';
 import type {FieldValue} from './form_values';
 import MultiSelect from './multi_select';
 import SearchSelect from './search_select';
+import SelectOptions from './select_options';
 import type {LoadChoices} from './search_select';
 
 interface Props {
@@ -123,15 +124,10 @@ export default function FieldRow({id, field, value, error, disabled, onChange, o
                 aria-describedby={describedBy}
                 onChange={(e) => onChange(field.name, field.options.find((o) => o.value === e.target.value) ?? null)}
             >
-                <option value=''>{field.hint || intl.formatMessage(formMessages.choose)}</option>
-                {field.options.map((option) => (
-                    <option
-                        key={option.value}
-                        value={option.value}
-                    >
-                        {option.label}
-                    </option>
-                ))}
+                <SelectOptions
+                    placeholder={field.hint || intl.formatMessage(formMessages.choose)}
+                    options={field.options}
+                />
             </select>
         );
     } else if (field.type === 'dynamic_select' || field.type === 'user' || field.type === 'channel') {

@@ -4,6 +4,7 @@ import {useIntl} from 'react-intl';
 import type {SelectOption} from '../../apps/types';
 import {formMessages} from '../../i18n/messages';
 
+import SelectOptions from './select_options';
 import {useSearchResults} from './use_search_results';
 import type {LoadChoices} from './use_search_results';
 
@@ -174,15 +175,10 @@ export default function MultiSelect(props: Props) {
                         keyMoved.current = false;
                     }}
                 >
-                    <option value=''>{intl.formatMessage(formMessages.chooseToAdd)}</option>
-                    {choices.map((option) => (
-                        <option
-                            key={option.value}
-                            value={option.value}
-                        >
-                            {option.label}
-                        </option>
-                    ))}
+                    <SelectOptions
+                        placeholder={intl.formatMessage(formMessages.chooseToAdd)}
+                        options={choices}
+                    />
                 </select>
                 <button
                     type='button'

@@ -4,6 +4,7 @@ import {useIntl} from 'react-intl';
 import type {SelectOption} from '../../apps/types';
 import {formMessages} from '../../i18n/messages';
 
+import SelectOptions from './select_options';
 import {useSearchResults} from './use_search_results';
 import type {LoadChoices} from './use_search_results';
 
@@ -70,15 +71,10 @@ export default function SearchSelect(props: Props) {
                 aria-describedby={[describedBy, statusId].filter(Boolean).join(' ')}
                 onChange={(e) => onChange(shown.find((o) => o.value === e.target.value) ?? null)}
             >
-                <option value=''>{intl.formatMessage(formMessages.choose)}</option>
-                {shown.map((option) => (
-                    <option
-                        key={option.value}
-                        value={option.value}
-                    >
-                        {option.label}
-                    </option>
-                ))}
+                <SelectOptions
+                    placeholder={intl.formatMessage(formMessages.choose)}
+                    options={shown}
+                />
             </select>
             <div
                 id={statusId}
