@@ -14,8 +14,9 @@ import (
 )
 
 // TestDynamicSelectAndMultiselect drives /hello pick: its topic is a
-// dynamic_select the app looks up (as the user types in autocomplete, and
-// once before the dialog opens), its "also" field a multiselect.
+// dynamic_select the app looks up (as the user types in autocomplete and in
+// Mattermost 11 dialogs, before opening older dialogs), its "also" field a
+// multiselect; a submission answered by a form is a dialog's next step.
 func TestDynamicSelectAndMultiselect(t *testing.T) {
 	installHello(t)
 	s := getStack(t)
@@ -39,8 +40,16 @@ func TestDynamicSelectAndMultiselect(t *testing.T) {
 	user.ephemeral(t, "You picked Rust. Also: Go, Cooking.")
 	assert.Contains(t, s.command(t, s.userToken, "/hello pick rust --also knitting"), `"knitting" is not one of`)
 
-	// Without a topic the app answers a form: the dialog opens with the
-	// looked-up choices.
+	// Mattermost 11 dialogs (Apps-form based) look dynamic selects up as the
+	// user types; older ones get the choices looked up before opening.
+	cfg, _, err := s.client(s.adminToken).GetConfig(context.Background())
+	require.NoError(t, err)
+	appsForm := cfg.FeatureFlags != nil && cfg.FeatureFlags.InteractiveDialogAppsForm
+	if strings.HasPrefix(os.Getenv("MM_VERSION"), "11.") {
+		require.True(t, appsForm, "Mattermost 11 has Apps-form dialogs")
+	}
+
+	// Without a topic the app answers a form, opened as a dialog.
 	assert.Empty(t, s.command(t, s.userToken, "/hello pick"))
 	d := user.dialog(t)
 	byName := map[string]model.DialogElement{}
@@ -48,12 +57,25 @@ func TestDynamicSelectAndMultiselect(t *testing.T) {
 		byName[el.Name] = el
 	}
 	require.Contains(t, byName, "topic")
-	assert.Equal(t, "select", byName["topic"].Type)
-	var values []string
-	for _, o := range byName["topic"].Options {
-		values = append(values, o.Value)
+	topic := byName["topic"]
+	assert.Equal(t, "select", topic.Type)
+	if appsForm {
+		require.Equal(t, "dynamic", topic.DataSource)
+		// What the web client does as the user types "ru": the server asks
+		// the plugin, the plugin asks the app's lookup on Lambda.
+		found, _, err := s.client(s.userToken).LookupInteractiveDialog(context.Background(), model.SubmitDialogRequest{
+			URL: topic.DataSourceURL, CallbackId: d.Dialog.CallbackId, State: d.Dialog.State, ChannelId: s.channelID, TeamId: s.teamID,
+			Submission: map[string]any{"selected_field": "topic", "query": "ru"},
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []model.DialogSelectOption{{Text: "Rust", Value: "rust"}, {Text: "Running", Value: "running"}}, found.Items)
+	} else {
+		var values []string
+		for _, o := range topic.Options {
+			values = append(values, o.Value)
+		}
+		assert.Equal(t, []string{"gardening", "go", "rust", "running", "cooking"}, values, "looked up before opening")
 	}
-	assert.Equal(t, []string{"gardening", "go", "rust", "running", "cooking"}, values)
 
 	resp, err := s.submitDialog(t, s.userToken, d, map[string]any{"topic": "go", "also": "rust,running"})
 	require.NoError(t, err)
@@ -70,12 +92,6 @@ func TestDynamicSelectAndMultiselect(t *testing.T) {
 	// (Mattermost 11), an explanation elsewhere.
 	resp, err = s.submitDialog(t, s.userToken, d, map[string]any{})
 	require.NoError(t, err)
-	cfg, _, err := s.client(s.adminToken).GetConfig(context.Background())
-	require.NoError(t, err)
-	appsForm := cfg.FeatureFlags != nil && cfg.FeatureFlags.InteractiveDialogAppsForm
-	if strings.HasPrefix(os.Getenv("MM_VERSION"), "11.") {
-		require.True(t, appsForm, "Mattermost 11 shows forms from dialog submissions")
-	}
 	if !appsForm {
 		assert.Contains(t, resp.Error, "cannot show in the same dialog")
 		return

@@ -30,6 +30,8 @@ type fieldInfo struct {
 	Type    apps.FieldType      `json:"t,omitempty"`
 	Options []apps.SelectOption `json:"o,omitempty"`
 	Multi   bool                `json:"m,omitempty"`
+	// Lookup is a dynamic select's lookup call, for DialogLookup.
+	Lookup *apps.Call `json:"l,omitempty"`
 }
 
 // Dialog kinds.
@@ -56,6 +58,14 @@ func truncate(s string, n int) string {
 // fields become part of the introduction text; field types map to the
 // dialog's element types.
 func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.Dialog, error) {
+	return FormToDynamicDialog(form, st, fallbackTitle, "")
+}
+
+// FormToDynamicDialog is FormToDialog where the client looks up the choices
+// of dynamic_select fields as the user types (Mattermost 11 dialogs): such
+// fields become "dynamic" selects that ask lookupURL. With lookupURL empty,
+// a dynamic_select without choices is free text.
+func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupURL string) (model.Dialog, error) {
 	st.Kind = KindForm
 	st.Call = form.Submit
 	st.Fields = map[string]fieldInfo{}
@@ -91,6 +101,10 @@ func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.
 			}
 			el.Placeholder = truncate(firstNonEmpty(f.Hint, f.Description, f.Label), model.DialogElementBoolMaxLength)
 		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect:
+			if f.Type == apps.FieldTypeDynamicSelect && len(f.Options) == 0 && f.Lookup != nil && lookupURL != "" {
+				el.Type, el.DataSource, el.DataSourceURL, el.MultiSelect = "select", "dynamic", lookupURL, f.Multiselect
+				break
+			}
 			if f.Type == apps.FieldTypeDynamicSelect && len(f.Options) == 0 {
 				// No choices were looked up: free text.
 				el.Type, el.Default, el.MaxLength = "text", truncate(def, model.DialogElementTextMaxLength), model.DialogElementTextMaxLength
@@ -127,7 +141,11 @@ func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.
 			el.Placeholder = truncate(el.Placeholder, limit)
 			el.Default = truncate(el.Default, limit)
 		}
-		st.Fields[f.Name] = fieldInfo{Type: f.Type, Options: f.Options, Multi: f.Multiselect && el.Type == "select"}
+		info := fieldInfo{Type: f.Type, Options: f.Options, Multi: f.Multiselect && el.Type == "select"}
+		if el.DataSource == "dynamic" {
+			info.Lookup = f.Lookup
+		}
+		st.Fields[f.Name] = info
 		elements = append(elements, el)
 	}
 	if form.Footer != "" {

@@ -92,6 +92,9 @@ func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, t
 		if triggerID == "" {
 			return s.fail(app, userID, where, "the app answered with a form, which cannot be opened here")
 		}
+		if s.openDynamicDialog(app, triggerID, where, resp.Form) {
+			return &model.CommandResponse{}
+		}
 		form := s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, resp.Form)
 		dialog, err := FormToDialog(form, where, app.Manifest.DisplayName)
 		if err != nil {

@@ -52,6 +52,9 @@ type Deps struct {
 	Log      Logger
 	// DialogURL is where dialog submissions go (the plugin's route).
 	DialogURL string
+	// DialogLookupURL answers the lookups of dynamic selects in dialogs
+	// (see DialogLookup); empty: dialogs get their choices beforehand.
+	DialogLookupURL string
 	// LookupURL + "/<token>" answers autocomplete requests for the
 	// dynamic_select arguments of app commands (see Suggest).
 	LookupURL string

@@ -25,6 +25,8 @@ type fakeMM struct {
 	builtin    []string
 	dialogs    []model.OpenDialogRequest
 	posts      []*model.Post
+	// refuseDynamic behaves like servers that predate dynamic selects.
+	refuseDynamic bool
 }
 
 func newFakeMM() *fakeMM {
@@ -41,6 +43,11 @@ func (f *fakeMM) TakenTriggers() []string {
 	return out
 }
 func (f *fakeMM) OpenInteractiveDialog(r model.OpenDialogRequest) error {
+	for _, el := range r.Dialog.Elements {
+		if f.refuseDynamic && el.DataSource == "dynamic" {
+			return errors.New("invalid data source \"dynamic\"")
+		}
+	}
 	f.dialogs = append(f.dialogs, r)
 	return nil
 }

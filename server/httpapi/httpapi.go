@@ -54,6 +54,9 @@ type Deps struct {
 	Bindings func(ctx context.Context, w bindings.Where) []apps.Binding
 	// SubmitDialog handles submissions of the plugin's interactive dialogs.
 	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
+	// DialogLookup answers lookups of dynamic selects in the plugin's
+	// dialogs (POST /dialog/lookup, called by the server).
+	DialogLookup func(ctx context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error)
 	// Autocomplete lists app IDs of a kind for /apps autocomplete.
 	Autocomplete func(userID, kind string) []model.AutocompleteListItem
 	// Webhook, when set, receives remote webhooks for apps at
@@ -97,6 +100,7 @@ func NewRouter(d Deps) http.Handler {
 	v1.HandleFunc("/call", a.postCall).Methods(http.MethodPost)
 	v1.HandleFunc("/bindings", a.getBindings).Methods(http.MethodGet)
 	v1.HandleFunc("/dialog", a.postDialog).Methods(http.MethodPost)
+	v1.HandleFunc("/dialog/lookup", a.postDialogLookup).Methods(http.MethodPost)
 	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
 	v1.HandleFunc("/lookup/{token}", a.getLookup).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
@@ -217,27 +221,6 @@ func (a *api) postDialog(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) getAutocomplete(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, a.Autocomplete(UserID(r), mux.Vars(r)["kind"]))
-}
-
-// getLookup answers the server's autocomplete request for an app command's
-// dynamic_select argument. A failure is one suggestion that says what went
-// wrong (the server shows suggestions, not errors).
-func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	req := appcmd.SuggestRequest{
-		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"), RootID: q.Get("root_id"),
-		Token: mux.Vars(r)["token"], UserInput: q.Get("user_input"), Parsed: q.Get("parsed"),
-	}
-	if req.ChannelID != "" && !a.CanReadChannel(req.UserID, req.ChannelID) {
-		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
-		return
-	}
-	items, err := a.Suggest(r.Context(), req)
-	if err != nil {
-		a.Log.Warn("App command lookup failed", "user_id", req.UserID, "error", err.Error())
-		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + err.Error()}}
-	}
-	WriteJSON(w, http.StatusOK, items)
 }
 
 func (a *api) ping(w http.ResponseWriter, _ *http.Request) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -77,4 +79,39 @@ func TestWebhookRouteNeedsNoUser(t *testing.T) {
 	assert.Equal(t, []string{"hello|/alert|", "hello||"}, got)
 	assert.Equal(t, http.StatusUnauthorized, serve(http.MethodGet, "/api/v1/bindings"), "every other route still needs a user")
 	assert.Equal(t, http.StatusUnauthorized, serve(http.MethodGet, "/apps/hello/static/icon.png"))
+}
+
+func TestDialogLookupRoute(t *testing.T) {
+	r := NewRouter(Deps{
+		Log:            &nopLogger{},
+		CanReadChannel: func(_, channelID string) bool { return channelID != "secret" },
+		DialogLookup: func(_ context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error) {
+			switch req.State {
+			case "bad":
+				return nil, fmt.Errorf("%w: x", appcmd.ErrBadLookup)
+			case "down":
+				return nil, errors.New("lambda down")
+			}
+			return &model.LookupDialogResponse{Items: []model.DialogSelectOption{{Text: userID, Value: req.State}}}, nil
+		},
+	})
+	post := func(body string) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/dialog/lookup", strings.NewReader(body))
+		req.Header.Set(UserIDHeader, "u1")
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w.Code, w.Body.String()
+	}
+	code, body := post(`{"state":"s1","channel_id":"c1"}`)
+	assert.Equal(t, http.StatusOK, code)
+	assert.JSONEq(t, `{"items":[{"text":"u1","value":"s1"}]}`, body)
+	code, body = post(`{"state":"down"}`)
+	assert.Equal(t, http.StatusOK, code)
+	assert.JSONEq(t, `{"items":[]}`, body, "a failing app answers no choices")
+	code, _ = post(`{"state":"bad"}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	code, _ = post(`{"state":"s1","channel_id":"secret"}`)
+	assert.Equal(t, http.StatusForbidden, code)
+	code, _ = post(`{`)
+	assert.Equal(t, http.StatusBadRequest, code)
 }

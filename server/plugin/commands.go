@@ -21,6 +21,7 @@ const (
 	dialogURL       = appcall.PluginPath + "/api/v1/dialog"
 	autocompleteURL = appcall.PluginPath + "/api/v1/autocomplete"
 	lookupURL       = appcall.PluginPath + "/api/v1/lookup"
+	dialogLookupURL = appcall.PluginPath + "/api/v1/dialog/lookup"
 )
 
 // dialogForms reports whether the web client shows a form that answers a

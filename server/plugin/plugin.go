@@ -109,7 +109,8 @@ func (p *Plugin) OnActivate() error {
 	})
 	p.appCommands = appcmd.New(appcmd.Deps{
 		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log,
-		DialogURL: dialogURL, LookupURL: lookupURL, Reserved: []string{command.Trigger}, DialogForms: p.dialogForms,
+		DialogURL: dialogURL, DialogLookupURL: dialogLookupURL, LookupURL: lookupURL,
+		Reserved: []string{command.Trigger}, DialogForms: p.dialogForms,
 	})
 	p.command = command.New(command.Deps{
 		Status: p.status, IsSystemAdmin: p.isSystemAdmin, Refresh: p.refreshText,
@@ -134,6 +135,7 @@ func (p *Plugin) OnActivate() error {
 		SubmitDialog: p.submitDialog,
 		Autocomplete: p.autocomplete,
 		Suggest:      p.appCommands.Suggest,
+		DialogLookup: p.appCommands.DialogLookup,
 		Webhook: webhook.New(webhook.Deps{
 			App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: &p.client.Log,
 		}).Serve,

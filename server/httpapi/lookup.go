@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/lambda-apps/lambda-apps/server/appcmd"
+)
+
+// getLookup answers the server's autocomplete request for an app command's
+// dynamic_select argument. A failure is one suggestion that says what went
+// wrong (the server shows suggestions, not errors).
+func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	req := appcmd.SuggestRequest{
+		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"), RootID: q.Get("root_id"),
+		Token: mux.Vars(r)["token"], UserInput: q.Get("user_input"), Parsed: q.Get("parsed"),
+	}
+	if req.ChannelID != "" && !a.CanReadChannel(req.UserID, req.ChannelID) {
+		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+		return
+	}
+	items, err := a.Suggest(r.Context(), req)
+	if err != nil {
+		a.Log.Warn("App command lookup failed", "user_id", req.UserID, "error", err.Error())
+		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + err.Error()}}
+	}
+	WriteJSON(w, http.StatusOK, items)
+}
+
+// postDialogLookup answers the server's lookup for a dynamic select of one
+// of the plugin's dialogs. An app that fails answers no items (the dialog
+// shows no choices); the failure is logged.
+func (a *api) postDialogLookup(w http.ResponseWriter, r *http.Request) {
+	var req model.SubmitDialogRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+		WriteError(w, http.StatusBadRequest, fmt.Errorf("not a dialog lookup: %w", err))
+		return
+	}
+	user := UserID(r)
+	if req.ChannelId != "" && !a.CanReadChannel(user, req.ChannelId) {
+		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+		return
+	}
+	resp, err := a.DialogLookup(r.Context(), user, &req)
+	switch {
+	case errors.Is(err, appcmd.ErrBadLookup):
+		WriteError(w, http.StatusBadRequest, err)
+		return
+	case err != nil:
+		a.Log.Warn("Dialog lookup failed", "user_id", user, "error", err.Error())
+		resp = &model.LookupDialogResponse{Items: []model.DialogSelectOption{}}
+	}
+	WriteJSON(w, http.StatusOK, resp)
+}
