@@ -19,6 +19,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/awserr"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
+	"github.com/lambda-apps/lambda-apps/aws/gomigrate"
 	"github.com/lambda-apps/lambda-apps/aws/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/aws/report"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
@@ -88,7 +89,11 @@ type deployer struct {
 	b        *bundle.Bundle
 	acct     account.Account
 	manifest []byte
-	existing map[string]bool // Lambda names that exist
+	// migrations are the plans of the go1.x functions by manifest name.
+	migrations map[string]gomigrate.Plan
+	// existing maps the Lambda names of functions that exist to their
+	// current runtime.
+	existing map[string]string
 	r        *Result
 }
 
@@ -98,17 +103,18 @@ func Run(ctx context.Context, c Clients, o Options, p *report.Printer) (*Result,
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	b, manifest, warnings, err := OpenBundle(o.BundlePath)
+	opened, err := OpenBundle(o.BundlePath, o.KeepRuntime)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = b.Close() }()
+	defer func() { _ = opened.Close() }()
+	b := opened.Bundle
 	m := b.Manifest()
-	d := &deployer{c: c, o: o, p: p, b: b, manifest: manifest, r: &Result{
+	d := &deployer{c: c, o: o, p: p, b: b, manifest: b.ManifestJSON(), migrations: opened.Migrations, r: &Result{
 		AppID: string(m.AppID), Version: string(m.Version), Region: o.Region, Bucket: o.Bucket,
-		ManifestKey: awsnames.ManifestKey(string(m.AppID), string(m.Version)), Warnings: warnings,
+		ManifestKey: awsnames.ManifestKey(string(m.AppID), string(m.Version)), Warnings: opened.Warnings,
 	}}
-	for _, w := range warnings {
+	for _, w := range opened.Warnings {
 		p.Warnf("%s", w)
 	}
 	p.Infof("Deploying %s %s from %s to AWS (%s, bucket %s)", d.r.AppID, d.r.Version, o.BundlePath, o.Region, o.Bucket)
@@ -183,13 +189,16 @@ func (d *deployer) preflight(ctx context.Context) error {
 // findExisting records which functions exist; without Update that is an
 // error naming all of them.
 func (d *deployer) findExisting(ctx context.Context) error {
-	d.existing = map[string]bool{}
+	d.existing = map[string]string{}
 	var exist []string
 	for _, fp := range d.b.Functions() {
-		_, err := d.c.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(fp.LambdaName)})
+		out, err := d.c.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(fp.LambdaName)})
 		switch {
 		case err == nil:
-			d.existing[fp.LambdaName] = true
+			d.existing[fp.LambdaName] = ""
+			if out.Configuration != nil {
+				d.existing[fp.LambdaName] = string(out.Configuration.Runtime)
+			}
 			exist = append(exist, fp.LambdaName)
 		case !awserr.IsNotFound(err):
 			return fmt.Errorf("look up Lambda function %s: %w", fp.LambdaName, err)

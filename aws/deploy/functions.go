@@ -3,6 +3,8 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -34,10 +36,14 @@ type FunctionResult struct {
 	LambdaName string
 	ARN        string
 	// Action is "created" or "updated".
-	Action     string
-	Handler    string
-	Runtime    string
-	CodeSha256 string
+	Action string
+	// Handler, Runtime and Architecture are what the function was deployed
+	// with: a go1.x function migrated by deploy reports "bootstrap",
+	// "provided.al2023" and its binary's architecture.
+	Handler      string
+	Runtime      string
+	Architecture string
+	CodeSha256   string
 	// CodeS3Key is set when the package went through the bucket.
 	CodeS3Key string
 }
@@ -53,16 +59,7 @@ const roleRetryFor = 90 * time.Second
 
 func (d *deployer) deployFunctions(ctx context.Context) error {
 	for _, fp := range d.b.Functions() {
-		c, err := d.functionCode(ctx, fp)
-		if err != nil {
-			return err
-		}
-		var res FunctionResult
-		if d.existing[fp.LambdaName] {
-			res, err = d.updateFunction(ctx, fp, c)
-		} else {
-			res, err = d.createFunction(ctx, fp, c)
-		}
+		res, err := d.deployFunction(ctx, fp)
 		if err != nil {
 			return err
 		}
@@ -75,31 +72,67 @@ func (d *deployer) deployFunctions(ctx context.Context) error {
 	return nil
 }
 
-// functionCode reads a package, or uploads it to the bucket when it is too
-// large to send to Lambda directly.
-func (d *deployer) functionCode(ctx context.Context, fp *bundle.FunctionPackage) (code, error) {
-	if fp.Size <= bundle.MaxDirectUploadSize {
-		data, err := fp.ReadAll()
+// deployFunction creates or updates one function.
+func (d *deployer) deployFunction(ctx context.Context, fp *bundle.FunctionPackage) (FunctionResult, error) {
+	t, cleanup, err := d.target(fp)
+	if err != nil {
+		return FunctionResult{}, err
+	}
+	defer cleanup()
+	c, err := d.functionCode(ctx, fp, t)
+	if err != nil {
+		return FunctionResult{}, err
+	}
+	if _, ok := d.existing[fp.LambdaName]; ok {
+		return d.updateFunction(ctx, fp, c, t)
+	}
+	return d.createFunction(ctx, fp, c, t)
+}
+
+// functionCode reads the package to deploy (the bundle's, or the migrated
+// one), or uploads it to the bucket when it is too large to send to
+// Lambda directly.
+func (d *deployer) functionCode(ctx context.Context, fp *bundle.FunctionPackage, t target) (code, error) {
+	size, ext, what, open := fp.Size, path.Ext(fp.Entry), "package", fp.Open
+	if t.migrated != "" {
+		size, ext, what = t.size, ".zip", "migrated package"
+		open = func() (io.ReadCloser, error) { return os.Open(t.migrated) }
+	}
+	if size <= bundle.MaxDirectUploadSize {
+		data, err := readAll(open)
 		if err != nil {
-			return code{}, fmt.Errorf("function %q: %w", fp.Function.Name, err)
+			return code{}, fmt.Errorf("function %q: read the %s: %w", fp.Function.Name, what, err)
 		}
 		return code{zip: data}, nil
 	}
-	key := FunctionCodeKeyPrefix(d.r.AppID, d.r.Version) + fp.LambdaName + path.Ext(fp.Entry)
-	rc, err := fp.Open()
+	key := FunctionCodeKeyPrefix(d.r.AppID, d.r.Version) + fp.LambdaName + ext
+	rc, err := open()
 	if err != nil {
 		return code{}, fmt.Errorf("function %q: %w", fp.Function.Name, err)
 	}
 	defer func() { _ = rc.Close() }()
-	d.p.Infof("Uploading the %s package of function %q to s3://%s/%s", report.FormatBytes(fp.Size), fp.Function.Name, d.o.Bucket, key)
-	progress := d.p.Progress("function package", 1, fp.Size)
+	d.p.Infof("Uploading the %s %s of function %q to s3://%s/%s", report.FormatBytes(size), what, fp.Function.Name, d.o.Bucket, key)
+	progress := d.p.Progress("function package", 1, size)
 	err = d.upload(ctx, d.uploader(), key, progress.Reader(rc), "application/zip")
-	progress.FileDone(path.Base(key), fp.Size, err)
+	progress.FileDone(path.Base(key), size, err)
 	progress.Finish()
 	if err != nil {
 		return code{}, fmt.Errorf("function %q: %w", fp.Function.Name, err)
 	}
 	return code{s3Key: key}, nil
+}
+
+// readAll returns the bytes of what open opens.
+func readAll(open func() (io.ReadCloser, error)) ([]byte, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(rc)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	return data, err
 }
 
 func (d *deployer) environment() *types.Environment {
@@ -109,17 +142,17 @@ func (d *deployer) environment() *types.Environment {
 	return &types.Environment{Variables: d.o.Env}
 }
 
-func (d *deployer) createFunction(ctx context.Context, fp *bundle.FunctionPackage, c code) (FunctionResult, error) {
+func (d *deployer) createFunction(ctx context.Context, fp *bundle.FunctionPackage, c code, t target) (FunctionResult, error) {
 	fn := fp.Function
 	in := &lambda.CreateFunctionInput{
 		FunctionName:  aws.String(fp.LambdaName),
 		Description:   aws.String(fmt.Sprintf("Mattermost app %s %s, function %s", d.r.AppID, d.r.Version, fn.Name)),
-		Runtime:       types.Runtime(fn.Runtime),
-		Handler:       aws.String(fn.Handler),
+		Runtime:       types.Runtime(t.runtime),
+		Handler:       aws.String(t.handler),
 		Role:          aws.String(d.r.RoleARN),
 		Timeout:       aws.Int32(d.o.Timeout),
 		MemorySize:    aws.Int32(d.o.Memory),
-		Architectures: []types.Architecture{types.Architecture(d.o.Architecture)},
+		Architectures: []types.Architecture{types.Architecture(t.arch)},
 		PackageType:   types.PackageTypeZip,
 		Environment:   d.environment(),
 		Code:          &types.FunctionCode{ZipFile: c.zip},
@@ -146,73 +179,7 @@ func (d *deployer) createFunction(ctx context.Context, fp *bundle.FunctionPackag
 	if err != nil {
 		return FunctionResult{}, d.waitError(ctx, fp.LambdaName, "become Active", err)
 	}
-	return functionResult(fp, "created", c, out.Configuration), nil
-}
-
-func (d *deployer) updateFunction(ctx context.Context, fp *bundle.FunctionPackage, c code) (FunctionResult, error) {
-	fn := fp.Function
-	name := aws.String(fp.LambdaName)
-	codeIn := &lambda.UpdateFunctionCodeInput{
-		FunctionName:  name,
-		Architectures: []types.Architecture{types.Architecture(d.o.Architecture)},
-		ZipFile:       c.zip,
-	}
-	if c.s3Key != "" {
-		codeIn.ZipFile, codeIn.S3Bucket, codeIn.S3Key = nil, aws.String(d.o.Bucket), aws.String(c.s3Key)
-	}
-	err := d.retryOnConflict(ctx, fp.LambdaName, func() error {
-		_, err := d.c.Lambda.UpdateFunctionCode(ctx, codeIn)
-		return err
-	})
-	if err != nil {
-		return FunctionResult{}, fmt.Errorf("update the code of Lambda function %s: %w", fp.LambdaName, err)
-	}
-	if err := d.waitUpdated(ctx, fp.LambdaName); err != nil {
-		return FunctionResult{}, err
-	}
-	configIn := &lambda.UpdateFunctionConfigurationInput{
-		FunctionName: name,
-		Runtime:      types.Runtime(fn.Runtime),
-		Handler:      aws.String(fn.Handler),
-		Role:         aws.String(d.r.RoleARN),
-		Timeout:      aws.Int32(d.o.Timeout),
-		MemorySize:   aws.Int32(d.o.Memory),
-		Environment:  d.environment(),
-	}
-	err = d.retryOnConflict(ctx, fp.LambdaName, func() error {
-		_, err := d.c.Lambda.UpdateFunctionConfiguration(ctx, configIn)
-		return err
-	})
-	if err != nil {
-		return FunctionResult{}, fmt.Errorf("update the configuration of Lambda function %s: %w", fp.LambdaName, err)
-	}
-	out, err := lambda.NewFunctionUpdatedV2Waiter(d.c.Lambda).WaitForOutput(ctx, &lambda.GetFunctionInput{FunctionName: name}, d.o.WaitTimeout)
-	if err != nil {
-		return FunctionResult{}, d.waitError(ctx, fp.LambdaName, "finish the update", err)
-	}
-	return functionResult(fp, "updated", c, out.Configuration), nil
-}
-
-// retryOnConflict runs call and, if Lambda says another update is in
-// progress, waits for it to finish and runs call once more.
-func (d *deployer) retryOnConflict(ctx context.Context, name string, call func() error) error {
-	err := call()
-	if awserr.Code(err) != "ResourceConflictException" {
-		return err
-	}
-	d.p.Debugf("function %s is being updated; waiting", name)
-	if werr := d.waitUpdated(ctx, name); werr != nil {
-		return werr
-	}
-	return call()
-}
-
-func (d *deployer) waitUpdated(ctx context.Context, name string) error {
-	err := lambda.NewFunctionUpdatedV2Waiter(d.c.Lambda).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)}, d.o.WaitTimeout)
-	if err != nil {
-		return d.waitError(ctx, name, "finish the update", err)
-	}
-	return nil
+	return functionResult(fp, "created", c, t, out.Configuration), nil
 }
 
 // waitError explains a failed wait with the function's state reasons.
@@ -234,10 +201,10 @@ func (d *deployer) waitError(ctx context.Context, name, what string, err error) 
 	return fmt.Errorf("the Lambda function %s did not %s within %s: %w", name, what, d.o.WaitTimeout, err)
 }
 
-func functionResult(fp *bundle.FunctionPackage, action string, c code, cfg *types.FunctionConfiguration) FunctionResult {
+func functionResult(fp *bundle.FunctionPackage, action string, c code, t target, cfg *types.FunctionConfiguration) FunctionResult {
 	res := FunctionResult{
 		Name: fp.Function.Name, LambdaName: fp.LambdaName, Action: action,
-		Handler: fp.Function.Handler, Runtime: fp.Function.Runtime, CodeS3Key: c.s3Key,
+		Handler: t.handler, Runtime: t.runtime, Architecture: t.arch, CodeS3Key: c.s3Key,
 	}
 	if cfg != nil {
 		res.ARN = invokepolicy.UnqualifiedARN(aws.ToString(cfg.FunctionArn))

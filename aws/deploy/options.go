@@ -39,6 +39,9 @@ type Options struct {
 	// Update replaces the code and configuration of functions that exist;
 	// without it an existing function is an error.
 	Update bool
+	// KeepRuntime deploys go1.x functions as go1.x instead of migrating
+	// them to provided.al2023 (see package gomigrate).
+	KeepRuntime bool
 	// Env is the functions' environment. nil leaves an existing function's
 	// environment as it is; a non-nil map (even empty) replaces it.
 	Env map[string]string

@@ -13,26 +13,31 @@ import (
 )
 
 func (a *app) validateCommand() *cobra.Command {
-	return &cobra.Command{
+	var keepRuntime bool
+	cmd := &cobra.Command{
 		Use:   "validate <bundle.zip>",
 		Short: "Check an app bundle without deploying it",
 		Long: "validate reads the whole bundle (manifest, function packages, static assets), reports\n" +
-			"every problem at once, and prints where each part would go in AWS. Needs no credentials.",
+			"every problem at once, and prints where each part would go in AWS. Needs no credentials.\n" +
+			"Its warnings say what deploy does with go1.x functions (with --keep-runtime, as deploy\n" +
+			"--keep-runtime would).",
 		Args: exactArgs("<bundle.zip>"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			b, _, warnings, err := deploy.OpenBundle(args[0])
+			opened, err := deploy.OpenBundle(args[0], keepRuntime)
 			if err != nil {
 				return err
 			}
-			defer func() { _ = b.Close() }()
-			for _, w := range warnings {
+			defer func() { _ = opened.Close() }()
+			for _, w := range opened.Warnings {
 				a.p.Warnf("%s", w)
 			}
-			a.printBundle(b)
+			a.printBundle(opened.Bundle)
 			a.p.Infof("Bundle is valid.")
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&keepRuntime, "keep-runtime", false, "show the warnings of a deploy with --keep-runtime")
+	return cmd
 }
 
 func (a *app) printBundle(b *bundle.Bundle) {

@@ -28,6 +28,9 @@ func (a *app) deployCommand() *cobra.Command {
 			"replaces their code and configuration), lets the invoke policy invoke them, and uploads\n" +
 			"the manifest last. When MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN are set it then\n" +
 			"tells Mattermost to refresh its app list, and with --install to install the app.\n\n" +
+			"AWS Lambda no longer accepts go1.x: a go1.x function whose package holds its handler as a\n" +
+			"Linux executable built with aws-lambda-go v1.18.0 or later is deployed as provided.al2023,\n" +
+			"with a copy of that executable named bootstrap (--keep-runtime turns this off).\n\n" +
 			"Needs MM_APPS_DEPLOY_AWS_ACCESS_KEY and MM_APPS_DEPLOY_AWS_SECRET_KEY.",
 		Args: exactArgs("<bundle.zip>"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,7 +63,8 @@ func (a *app) deployCommand() *cobra.Command {
 	f.StringArrayVar(&fl.env, "env", nil, "function environment, KEY=VALUE[,KEY=VALUE...] (repeatable); replaces the functions' environment")
 	f.Int32Var(&o.Timeout, "timeout", deploy.DefaultTimeout, fmt.Sprintf("function timeout in seconds (1-%d)", deploy.MaxTimeout))
 	f.Int32Var(&o.Memory, "memory", deploy.DefaultMemory, fmt.Sprintf("function memory in MB (%d-%d)", deploy.MinMemory, deploy.MaxMemory))
-	f.StringVar(&o.Architecture, "architecture", deploy.DefaultArchitecture, "function architecture: x86_64 or arm64")
+	f.StringVar(&o.Architecture, "architecture", deploy.DefaultArchitecture, "function architecture: x86_64 or arm64 (a migrated go1.x function gets its binary's)")
+	f.BoolVar(&o.KeepRuntime, "keep-runtime", false, "deploy go1.x functions as go1.x instead of migrating them to provided.al2023")
 	return cmd
 }
 
