@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,6 +15,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/gomigrate"
 	"github.com/lambda-apps/lambda-apps/aws/report"
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 // plainBinary builds a Go program without aws-lambda-go for linux/amd64.
@@ -34,39 +34,19 @@ func plainBinary(t *testing.T) []byte {
 	return data
 }
 
-// zipFiles builds a zip of the files, sorted by name.
-func zipFiles(t *testing.T, files map[string][]byte) []byte {
-	t.Helper()
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range names {
-		w, err := zw.Create(name)
-		require.NoError(t, err)
-		_, err = w.Write(files[name])
-		require.NoError(t, err)
-	}
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
-}
-
 // goBundle writes a bundle with a migratable go1.x function "migrate", a
 // go1.x function "stub" without its binary and a nodejs function.
 func goBundle(t *testing.T, bin []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "bundle.zip")
-	require.NoError(t, os.WriteFile(path, zipFiles(t, map[string][]byte{
+	require.NoError(t, os.WriteFile(path, testzip.Files(t, map[string][]byte{
 		"manifest.json": []byte(`{"app_id":"go.app","version":"1.0.0","display_name":"Go","homepage_url":"https://example.com",
 			"aws_lambda":{"functions":[{"path":"/","name":"migrate","handler":"app","runtime":"go1.x"},
 			{"path":"/stub","name":"stub","handler":"app","runtime":"go1.x"},
 			{"path":"/js","name":"node","handler":"index.handler","runtime":"nodejs14.x"}]}}`),
-		"migrate.zip": zipFiles(t, map[string][]byte{"app": bin, "config.json": []byte("{}")}),
-		"stub.zip":    zipFiles(t, map[string][]byte{"manifest.json": []byte("{}")}),
-		"node.zip":    zipFiles(t, map[string][]byte{"index.js": []byte("exports.handler = 1")}),
+		"migrate.zip": testzip.Files(t, map[string][]byte{"app": bin, "config.json": []byte("{}")}),
+		"stub.zip":    testzip.Files(t, map[string][]byte{"manifest.json": []byte("{}")}),
+		"node.zip":    testzip.Files(t, map[string][]byte{"index.js": []byte("exports.handler = 1")}),
 	}), 0o644))
 	return path
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 func TestInspect(t *testing.T) {
@@ -17,7 +19,7 @@ func TestInspect(t *testing.T) {
 	noBuildInfo := bytes.ReplaceAll(plainAMD, []byte("\xff Go buildinf:"), []byte("\xff No buildinf:"))
 	i386 := buildBinary(t, "plain", "386")
 	const h = "mattermost-app-servicenow"
-	other := entry{name: "config.json", data: []byte(`{"a":1}`)}
+	other := testzip.Entry{Name: "config.json", Data: []byte(`{"a":1}`)}
 
 	tests := []struct {
 		name     string
@@ -28,39 +30,39 @@ func TestInspect(t *testing.T) {
 		lambdaGo string // "-" for any non-empty version
 		contains string // in Note (Migratable) or Reason
 	}{
-		{name: "plain amd64 binary", pkg: zipOf(t, "", other, entry{name: h, data: plainAMD, mode: 0o755}), handler: h,
+		{name: "plain amd64 binary", pkg: testzip.Build(t, other, testzip.Entry{Name: h, Data: plainAMD, Mode: 0o755}), handler: h,
 			want: Migratable, arch: "x86_64", contains: "does not list github.com/aws/aws-lambda-go"},
-		{name: "plain arm64 binary", pkg: zipOf(t, "", entry{name: h, data: plainARM}), handler: h,
+		{name: "plain arm64 binary", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainARM}), handler: h,
 			want: Migratable, arch: "arm64", contains: "does not list"},
-		{name: "aws-lambda-go amd64", pkg: zipOf(t, "", entry{name: h, data: lambdaAMD, mode: 0o755}), handler: h,
+		{name: "aws-lambda-go amd64", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: lambdaAMD, Mode: 0o755}), handler: h,
 			want: Migratable, arch: "x86_64", lambdaGo: "-"},
-		{name: "aws-lambda-go arm64", pkg: zipOf(t, "", entry{name: h, data: lambdaARM}), handler: h,
+		{name: "aws-lambda-go arm64", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: lambdaARM}), handler: h,
 			want: Migratable, arch: "arm64", lambdaGo: "-"},
-		{name: "aws-lambda-go before v1.18.0", pkg: zipOf(t, "", entry{name: h, data: oldLambda}), handler: h,
+		{name: "aws-lambda-go before v1.18.0", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: oldLambda}), handler: h,
 			want: RPCOnly, arch: "x86_64", lambdaGo: oldVersion, contains: "built with github.com/aws/aws-lambda-go " + oldVersion},
-		{name: "unreadable build information", pkg: zipOf(t, "", entry{name: h, data: noBuildInfo}), handler: h,
+		{name: "unreadable build information", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: noBuildInfo}), handler: h,
 			want: Migratable, arch: "x86_64", contains: "build information cannot be read"},
-		{name: "handler in a folder, ./ prefix", pkg: zipOf(t, "", entry{name: "./bin/app", data: lambdaAMD}), handler: "bin/app",
+		{name: "handler in a folder, ./ prefix", pkg: testzip.Build(t, testzip.Entry{Name: "./bin/app", Data: lambdaAMD}), handler: "bin/app",
 			want: Migratable, arch: "x86_64", lambdaGo: "-"},
-		{name: "handler is bootstrap", pkg: zipOf(t, "", entry{name: Bootstrap, data: lambdaAMD}), handler: Bootstrap,
+		{name: "handler is bootstrap", pkg: testzip.Build(t, testzip.Entry{Name: Bootstrap, Data: lambdaAMD}), handler: Bootstrap,
 			want: Migratable, arch: "x86_64", lambdaGo: "-"},
-		{name: "same bootstrap already there", pkg: zipOf(t, "", entry{name: h, data: plainAMD}, entry{name: Bootstrap, data: plainAMD}), handler: h,
+		{name: "same bootstrap already there", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainAMD}, testzip.Entry{Name: Bootstrap, Data: plainAMD}), handler: h,
 			want: Migratable, arch: "x86_64", contains: "does not list"},
-		{name: "different bootstrap already there", pkg: zipOf(t, "", entry{name: h, data: plainAMD}, entry{name: Bootstrap, data: plainARM}), handler: h,
+		{name: "different bootstrap already there", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainAMD}, testzip.Entry{Name: Bootstrap, Data: plainARM}), handler: h,
 			want: Unsuitable, contains: "already has a bootstrap that differs"},
-		{name: "bootstrap folder", pkg: zipOf(t, "", entry{name: h, data: plainAMD}, entry{name: "bootstrap/x", data: []byte("x")}), handler: h,
+		{name: "bootstrap folder", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainAMD}, testzip.Entry{Name: "bootstrap/x", Data: []byte("x")}), handler: h,
 			want: Unsuitable, contains: "not a plain file"},
-		{name: "missing handler (fixture stub)", pkg: zipOf(t, "", entry{name: "manifest.json", data: []byte("{}")}), handler: h,
+		{name: "missing handler (fixture stub)", pkg: testzip.Build(t, testzip.Entry{Name: "manifest.json", Data: []byte("{}")}), handler: h,
 			want: Unsuitable, contains: `no file named "mattermost-app-servicenow"`},
-		{name: "handler is not ELF", pkg: zipOf(t, "", entry{name: h, data: []byte("#!/bin/sh\necho hi\n")}), handler: h,
+		{name: "handler is not ELF", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: []byte("#!/bin/sh\necho hi\n")}), handler: h,
 			want: Unsuitable, contains: "is not an ELF executable"},
-		{name: "32-bit x86 binary", pkg: zipOf(t, "", entry{name: h, data: i386}), handler: h,
+		{name: "32-bit x86 binary", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: i386}), handler: h,
 			want: Unsuitable, contains: "which Lambda does not run"},
-		{name: "handler names a folder", pkg: zipOf(t, "", entry{name: h + "/", data: nil}), handler: h,
+		{name: "handler names a folder", pkg: testzip.Build(t, testzip.Entry{Name: h + "/", Data: nil}), handler: h,
 			want: Unsuitable, contains: "no file named"},
-		{name: "handler leaves the folder", pkg: zipOf(t, "", entry{name: h, data: plainAMD}), handler: "../" + h,
+		{name: "handler leaves the folder", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainAMD}), handler: "../" + h,
 			want: Unsuitable, contains: "is not a file name"},
-		{name: "empty handler", pkg: zipOf(t, "", entry{name: h, data: plainAMD}), handler: "",
+		{name: "empty handler", pkg: testzip.Build(t, testzip.Entry{Name: h, Data: plainAMD}), handler: "",
 			want: Unsuitable, contains: "is not a file name"},
 		{name: "not a zip", pkg: []byte("not checked"), handler: h,
 			want: Unsuitable, contains: "not a zip archive"},
@@ -96,7 +98,7 @@ func TestInspect(t *testing.T) {
 }
 
 func TestInspectCorruptHandler(t *testing.T) {
-	pkg := zipOf(t, "", entry{name: "h", data: bytes.Repeat([]byte("x"), 1000)})
+	pkg := testzip.Build(t, testzip.Entry{Name: "h", Data: bytes.Repeat([]byte("x"), 1000)})
 	// Flip a byte of the stored data: the CRC-32 no longer matches.
 	i := bytes.Index(pkg, []byte("xxxx"))
 	require.Positive(t, i)

@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"debug/buildinfo"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -64,36 +62,6 @@ func withLambdaGo(t *testing.T, bin []byte) ([]byte, string) {
 	from, to := []byte(LambdaGoModule+"\t"+current+"\t"), []byte(LambdaGoModule+"\t"+old+"\t")
 	require.True(t, bytes.Contains(bin, from), "build information holds %q", from)
 	return bytes.ReplaceAll(bin, from, to), old
-}
-
-// entry is one file of a test zip.
-type entry struct {
-	name   string
-	data   []byte
-	mode   fs.FileMode // 0 leaves the header's mode unset
-	method uint16
-}
-
-// zipOf builds a zip of the entries, in order, with comment.
-func zipOf(t *testing.T, comment string, entries ...entry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: e.method, Modified: time.Date(2021, 3, 18, 14, 48, 0, 0, time.UTC)}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		w, err := zw.CreateHeader(h)
-		require.NoError(t, err)
-		_, err = w.Write(e.data)
-		require.NoError(t, err)
-	}
-	if comment != "" {
-		require.NoError(t, zw.SetComment(comment))
-	}
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
 }
 
 // unzip returns the entries of a zip by name, read to the end (which

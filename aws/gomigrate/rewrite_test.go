@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 func rewrite(t *testing.T, pkg []byte, handler string) []byte {
@@ -21,30 +23,30 @@ func TestRewrite(t *testing.T) {
 	const h = "mattermost-app-servicenow"
 	tests := []struct {
 		name    string
-		entries []entry
+		entries []testzip.Entry
 		handler string
 	}{
-		{name: "handler, folder, deflated and stored files", handler: h, entries: []entry{
-			{name: "assets/", mode: 0},
-			{name: "assets/app.json", data: []byte(`{"app":"servicenow"}`), method: zip.Deflate},
-			{name: h, data: bin, mode: 0o755, method: zip.Deflate},
-			{name: "README.txt", data: []byte("stored as is"), method: zip.Store},
+		{name: "handler, folder, deflated and stored files", handler: h, entries: []testzip.Entry{
+			{Name: "assets/", Mode: 0},
+			{Name: "assets/app.json", Data: []byte(`{"app":"servicenow"}`), Method: zip.Deflate},
+			{Name: h, Data: bin, Mode: 0o755, Method: zip.Deflate},
+			{Name: "README.txt", Data: []byte("stored as is"), Method: zip.Store},
 		}},
-		{name: "handler without a Unix mode", handler: h, entries: []entry{
-			{name: h, data: bin, method: zip.Deflate},
+		{name: "handler without a Unix mode", handler: h, entries: []testzip.Entry{
+			{Name: h, Data: bin, Method: zip.Deflate},
 		}},
-		{name: "identical bootstrap is replaced, not doubled", handler: h, entries: []entry{
-			{name: Bootstrap, data: bin, mode: 0o644, method: zip.Deflate},
-			{name: h, data: bin, mode: 0o755, method: zip.Deflate},
+		{name: "identical bootstrap is replaced, not doubled", handler: h, entries: []testzip.Entry{
+			{Name: Bootstrap, Data: bin, Mode: 0o644, Method: zip.Deflate},
+			{Name: h, Data: bin, Mode: 0o755, Method: zip.Deflate},
 		}},
-		{name: "handler is bootstrap without the executable bit", handler: Bootstrap, entries: []entry{
-			{name: Bootstrap, data: bin, mode: 0o644, method: zip.Deflate},
-			{name: "other", data: []byte("x"), method: zip.Deflate},
+		{name: "handler is bootstrap without the executable bit", handler: Bootstrap, entries: []testzip.Entry{
+			{Name: Bootstrap, Data: bin, Mode: 0o644, Method: zip.Deflate},
+			{Name: "other", Data: []byte("x"), Method: zip.Deflate},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pkg := zipOf(t, "built for go1.x", tt.entries...)
+			pkg := testzip.WithComment(t, "built for go1.x", tt.entries...)
 			require.True(t, inspect(t, pkg, tt.handler).Migrate())
 			out := rewrite(t, pkg, tt.handler)
 
@@ -80,7 +82,7 @@ func TestRewrite(t *testing.T) {
 func TestRewriteErrors(t *testing.T) {
 	_, err := rewriteErr([]byte("not a zip"), "h")
 	require.ErrorContains(t, err, "not a zip archive")
-	_, err = rewriteErr(zipOf(t, "", entry{name: "other", data: []byte("x")}), "h")
+	_, err = rewriteErr(testzip.Build(t, testzip.Entry{Name: "other", Data: []byte("x")}), "h")
 	require.ErrorContains(t, err, `no file named "h"`)
 }
 

@@ -5,32 +5,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 // writeBundle writes a zip with the given entries to a temporary file.
 func writeBundle(t *testing.T, entries map[string][]byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "bundle.zip")
-	f, err := os.Create(path)
-	require.NoError(t, err)
-	w := zip.NewWriter(f)
-	names := make([]string, 0, len(entries))
-	for name := range entries {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fw, err := w.Create(name)
-		require.NoError(t, err)
-		_, err = fw.Write(entries[name])
-		require.NoError(t, err)
-	}
-	require.NoError(t, w.Close())
-	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(path, testzip.Files(t, entries), 0o600))
 	return path
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
 	"github.com/lambda-apps/lambda-apps/internal/testaws"
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 const (
@@ -103,31 +104,6 @@ func readZip(t *testing.T, data []byte) map[string][]byte {
 	return readBundle(t, path)
 }
 
-// zipEntry is one file of a zip written by zipOf.
-type zipEntry struct {
-	name    string
-	content []byte
-	method  uint16
-	mode    os.FileMode
-}
-
-// zipOf writes the entries, in order, as a zip.
-func zipOf(t *testing.T, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: e.method}
-		h.SetMode(e.mode)
-		w, err := zw.CreateHeader(h)
-		require.NoError(t, err)
-		_, err = w.Write(e.content)
-		require.NoError(t, err)
-	}
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
-}
-
 // legacyHelloBundle is the sample app as the old framework shipped Go
 // apps: runtime go1.x, handler "hello", and a function package holding the
 // binary named hello (no bootstrap), plus the extra files (stored, and the
@@ -145,17 +121,17 @@ func legacyHelloBundle(t *testing.T, extra map[string][]byte) (string, []byte) {
 	data, err := json.MarshalIndent(manifest, "", "  ")
 	require.NoError(t, err)
 
-	files := []zipEntry{{name: "hello", content: helloBinary(t), method: zip.Deflate, mode: 0o755}}
+	files := []testzip.Entry{{Name: "hello", Data: helloBinary(t), Method: zip.Deflate, Mode: 0o755}}
 	for name, content := range extra {
-		files = append(files, zipEntry{name: name, content: content, method: zip.Store, mode: 0o644})
+		files = append(files, testzip.Entry{Name: name, Data: content, Method: zip.Store, Mode: 0o644})
 	}
 	icon, err := os.ReadFile(filepath.Join(app, "static", "icon.png"))
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "bundle.zip")
-	require.NoError(t, os.WriteFile(path, zipOf(t,
-		zipEntry{name: "manifest.json", content: data, method: zip.Deflate, mode: 0o644},
-		zipEntry{name: "hello.zip", content: zipOf(t, files...), method: zip.Store, mode: 0o644},
-		zipEntry{name: "static/icon.png", content: icon, method: zip.Store, mode: 0o644},
+	require.NoError(t, os.WriteFile(path, testzip.Build(t,
+		testzip.Entry{Name: "manifest.json", Data: data, Method: zip.Deflate, Mode: 0o644},
+		testzip.Entry{Name: "hello.zip", Data: testzip.Build(t, files...), Method: zip.Store, Mode: 0o644},
+		testzip.Entry{Name: "static/icon.png", Data: icon, Method: zip.Store, Mode: 0o644},
 	), 0o644))
 	return path, data
 }

@@ -7,23 +7,25 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 func TestExtractZip(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		entries []zipEntry
+		entries []testzip.Entry
 		wantErr bool
 		check   func(t *testing.T, dir string)
 	}{
 		{
 			name: "files, folders and modes",
-			entries: []zipEntry{
-				{name: "bootstrap", data: []byte("#!/bin/sh\n"), mode: 0o755},
-				{name: "static/", mode: os.ModeDir | 0o755},
-				{name: "static/img/logo.png", data: []byte("png")},
-				{name: "./lib/a.txt", data: []byte("a")},
+			entries: []testzip.Entry{
+				{Name: "bootstrap", Data: []byte("#!/bin/sh\n"), Mode: 0o755},
+				{Name: "static/", Mode: os.ModeDir | 0o755},
+				{Name: "static/img/logo.png", Data: []byte("png")},
+				{Name: "./lib/a.txt", Data: []byte("a")},
 			},
 			check: func(t *testing.T, dir string) {
 				info, err := os.Stat(filepath.Join(dir, "bootstrap"))
@@ -35,26 +37,26 @@ func TestExtractZip(t *testing.T) {
 		},
 		{
 			name:    "relative link inside",
-			entries: []zipEntry{{name: "real.txt", data: []byte("x")}, {name: "link.txt", data: []byte("real.txt"), mode: os.ModeSymlink | 0o777}},
+			entries: []testzip.Entry{{Name: "real.txt", Data: []byte("x")}, {Name: "link.txt", Data: []byte("real.txt"), Mode: os.ModeSymlink | 0o777}},
 			check: func(t *testing.T, dir string) {
 				b, err := os.ReadFile(filepath.Join(dir, "link.txt"))
 				require.NoError(t, err)
 				assert.Equal(t, "x", string(b))
 			},
 		},
-		{name: "parent traversal", entries: []zipEntry{{name: "../evil", data: []byte("x")}}, wantErr: true},
-		{name: "nested traversal", entries: []zipEntry{{name: "a/../../evil", data: []byte("x")}}, wantErr: true},
-		{name: "absolute name", entries: []zipEntry{{name: "/etc/evil", data: []byte("x")}}, wantErr: true},
-		{name: "backslash traversal", entries: []zipEntry{{name: `..\evil`, data: []byte("x")}}, wantErr: true},
-		{name: "link outside", entries: []zipEntry{{name: "l", data: []byte("../../etc/passwd"), mode: os.ModeSymlink | 0o777}}, wantErr: true},
-		{name: "absolute link", entries: []zipEntry{{name: "l", data: []byte("/etc/passwd"), mode: os.ModeSymlink | 0o777}}, wantErr: true},
+		{name: "parent traversal", entries: []testzip.Entry{{Name: "../evil", Data: []byte("x")}}, wantErr: true},
+		{name: "nested traversal", entries: []testzip.Entry{{Name: "a/../../evil", Data: []byte("x")}}, wantErr: true},
+		{name: "absolute name", entries: []testzip.Entry{{Name: "/etc/evil", Data: []byte("x")}}, wantErr: true},
+		{name: "backslash traversal", entries: []testzip.Entry{{Name: `..\evil`, Data: []byte("x")}}, wantErr: true},
+		{name: "link outside", entries: []testzip.Entry{{Name: "l", Data: []byte("../../etc/passwd"), Mode: os.ModeSymlink | 0o777}}, wantErr: true},
+		{name: "absolute link", entries: []testzip.Entry{{Name: "l", Data: []byte("/etc/passwd"), Mode: os.ModeSymlink | 0o777}}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
 			dir := filepath.Join(root, "code")
 			require.NoError(t, os.Mkdir(dir, 0o755))
-			err := extractZip(makeZip(t, tt.entries...), dir)
+			err := extractZip(testzip.Build(t, tt.entries...), dir)
 			if tt.wantErr {
 				require.ErrorIs(t, err, errBadZip)
 				assert.NoFileExists(t, filepath.Join(root, "evil"))

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 // createInput is a CreateFunction call for the test handler.
@@ -35,7 +37,7 @@ func createInput(t *testing.T, name, version string) *lambda.CreateFunctionInput
 // tinyZip is a valid zip with a bootstrap that does not run: quick to
 // send where the code does not matter.
 func tinyZip(t *testing.T) []byte {
-	return makeZip(t, zipEntry{name: "bootstrap", data: []byte("#!/bin/false\n"), mode: 0o755})
+	return testzip.Build(t, testzip.Entry{Name: "bootstrap", Data: []byte("#!/bin/false\n"), Mode: 0o755})
 }
 
 func TestDeployThroughTheSDK(t *testing.T) {

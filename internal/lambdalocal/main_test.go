@@ -1,8 +1,6 @@
 package lambdalocal
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 // handlerBinary is the test handler (testdata/handler) built by TestMain.
@@ -68,42 +68,16 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// zipEntry is one file of a test zip.
-type zipEntry struct {
-	name string
-	data []byte
-	mode os.FileMode
-}
-
-// makeZip builds a zip archive.
-func makeZip(t *testing.T, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Store} // deflating under -race is slow
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		w, err := zw.CreateHeader(h)
-		require.NoError(t, err)
-		_, err = w.Write(e.data)
-		require.NoError(t, err)
-	}
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
-}
-
 // handlerZip is the test handler as "bootstrap", plus version.txt when
 // version is not empty. The executable bit is left out on purpose: zips
 // made on some systems lose it and lambda-local must cope.
 func handlerZip(t *testing.T, version string) []byte {
 	t.Helper()
-	entries := []zipEntry{{name: "bootstrap", data: handlerBinary}}
+	entries := []testzip.Entry{{Name: "bootstrap", Data: handlerBinary}}
 	if version != "" {
-		entries = append(entries, zipEntry{name: "version.txt", data: []byte(version)})
+		entries = append(entries, testzip.Entry{Name: "version.txt", Data: []byte(version)})
 	}
-	return makeZip(t, entries...)
+	return testzip.Build(t, entries...)
 }
 
 // testLogger returns a logger writing to t.Log until the test's cleanup

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 func TestTimeoutKillsTheProcess(t *testing.T) {
@@ -111,42 +113,42 @@ func TestEntrypoints(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		entries  []zipEntry
+		entries  []testzip.Entry
 		cfg      FunctionConfig
 		wantType string // errorType; empty for success
 	}{
 		{
 			name:    "provided.al2 bootstrap",
-			entries: []zipEntry{{name: "bootstrap", data: handlerBinary, mode: 0o755}},
+			entries: []testzip.Entry{{Name: "bootstrap", Data: handlerBinary, Mode: 0o755}},
 			cfg:     FunctionConfig{Runtime: "provided.al2", Handler: "whatever"},
 		},
 		{
 			name:    "legacy go1.x handler executable",
-			entries: []zipEntry{{name: "hello", data: handlerBinary}},
+			entries: []testzip.Entry{{Name: "hello", Data: handlerBinary}},
 			cfg:     FunctionConfig{Runtime: "go1.x", Handler: "hello"},
 		},
 		{
 			name:     "no bootstrap",
-			entries:  []zipEntry{{name: "main", data: handlerBinary}},
+			entries:  []testzip.Entry{{Name: "main", Data: handlerBinary}},
 			cfg:      FunctionConfig{Runtime: "provided.al2023"},
 			wantType: "Runtime.InvalidEntrypoint",
 		},
 		{
 			name:     "unsupported runtime",
-			entries:  []zipEntry{{name: "index.py", data: []byte("def handler(e, c): pass\n")}},
+			entries:  []testzip.Entry{{Name: "index.py", Data: []byte("def handler(e, c): pass\n")}},
 			cfg:      FunctionConfig{Runtime: "python3.12", Handler: "index.handler"},
 			wantType: "Runtime.InvalidEntrypoint",
 		},
 		{
 			name:     "bootstrap that is not a program",
-			entries:  []zipEntry{{name: "bootstrap", data: []byte("not a program")}},
+			entries:  []testzip.Entry{{Name: "bootstrap", Data: []byte("not a program")}},
 			wantType: "Runtime.InvalidEntrypoint",
 		},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := "entry" + strconv.Itoa(i)
-			require.NoError(t, ts.Deploy(name, makeZip(t, tt.entries...), tt.cfg))
+			require.NoError(t, ts.Deploy(name, testzip.Build(t, tt.entries...), tt.cfg))
 			res := invoke(t, c, name, map[string]string{"action": "echo"})
 			if tt.wantType == "" {
 				require.Empty(t, res.FunctionError, "error %+v", res.Error)

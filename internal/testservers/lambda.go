@@ -5,7 +5,6 @@ package testservers
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
+	"github.com/lambda-apps/lambda-apps/internal/testzip"
 )
 
 // RepoRoot is the repository's top folder.
@@ -55,22 +55,9 @@ func HandlerZip(t testing.TB, pkg string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-	h.SetMode(0o755)
-	w, err := zw.CreateHeader(h)
-	if err == nil {
-		_, err = w.Write(exe)
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		t.Fatalf("zip %s: %v", pkg, err)
-	}
-	built[pkg] = buf.Bytes()
-	return buf.Bytes()
+	z := testzip.Build(t, testzip.Entry{Name: "bootstrap", Data: exe, Method: zip.Deflate, Mode: 0o755})
+	built[pkg] = z
+	return z
 }
 
 // Lambda is an in-process lambda-local server.
