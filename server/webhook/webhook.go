@@ -36,7 +36,7 @@ const MaxBodyBytes = 128 << 10
 
 // Logger is the structured logger.
 type Logger interface {
-	Info(message string, keyValuePairs ...any)
+	Debug(message string, keyValuePairs ...any)
 	Warn(message string, keyValuePairs ...any)
 }
 
@@ -107,7 +107,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID
 		httpapi.WriteError(w, code, fmt.Errorf("the app could not be notified: %w", err))
 		return
 	}
-	h.Log.Info("Remote webhook passed on", "app_id", string(appID), "path", callPath, "bytes", len(body))
+	h.Log.Debug("Remote webhook passed on", "app_id", string(appID), "path", callPath, "bytes", len(body))
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
