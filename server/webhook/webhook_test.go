@@ -28,7 +28,7 @@ const secret = "0123456789abcdef"
 type recLog struct{ lines []string }
 
 func (l *recLog) Debug(msg string, kv ...any) { l.lines = append(l.lines, fmt.Sprint(msg, kv)) }
-func (l *recLog) Warn(msg string, kv ...any) { l.lines = append(l.lines, fmt.Sprint(msg, kv)) }
+func (l *recLog) Warn(msg string, kv ...any)  { l.lines = append(l.lines, fmt.Sprint(msg, kv)) }
 
 type fixture struct {
 	h         *Handler
