@@ -170,19 +170,28 @@ func CleanPath(p string) (string, error) {
 
 // isLifecyclePath reports whether p is one the plugin calls itself and a
 // client must never reach: /ping, the on_* calls, OAuth2 and webhook paths.
+// Remote webhooks reach the app under the webhook path (/webhook/<path>), so
+// everything under it is refused, or a user could pose as a webhook sender.
 func isLifecyclePath(m *apps.Manifest, p string) bool {
-	paths := []string{"/ping", apps.DefaultGetOAuth2ConnectURLPath, apps.DefaultOnOAuth2CompletePath, apps.DefaultOnRemoteWebhookPath}
-	for _, c := range []*apps.Call{m.OnInstall, m.OnVersionChanged, m.OnUninstall, m.OnEnable, m.OnDisable, m.GetOAuth2ConnectURL, m.OnOAuth2Complete, m.OnRemoteWebhook} {
+	paths := []string{"/ping", apps.DefaultGetOAuth2ConnectURLPath, apps.DefaultOnOAuth2CompletePath}
+	for _, c := range []*apps.Call{m.OnInstall, m.OnVersionChanged, m.OnUninstall, m.OnEnable, m.OnDisable, m.GetOAuth2ConnectURL, m.OnOAuth2Complete} {
 		if c != nil && c.Path != "" {
 			paths = append(paths, c.Path)
 		}
 	}
 	for _, lp := range paths {
-		if lp != "" && path.Clean(lp) == p {
+		if path.Clean(lp) == p {
 			return true
 		}
 	}
-	return false
+	hook := apps.DefaultOnRemoteWebhookPath
+	if m.OnRemoteWebhook != nil && m.OnRemoteWebhook.Path != "" {
+		hook = path.Clean(m.OnRemoteWebhook.Path)
+	}
+	if hook == "/" {
+		return p == hook // a root webhook path cannot fence off the whole app
+	}
+	return apps.HasPathPrefix(p, hook)
 }
 
 // Lambda wraps a lambdainvoke.Client as an Invoker.

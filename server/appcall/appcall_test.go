@@ -120,6 +120,7 @@ func TestUserCallRefusals(t *testing.T) {
 		{"on_install", "hello.app", "/install", ErrForbiddenPath},
 		{"on_install uncleaned", "hello.app", "/a/../install/", ErrForbiddenPath},
 		{"webhook", "hello.app", "/webhook", ErrForbiddenPath},
+		{"under the webhook path", "hello.app", "/webhook/notify", ErrForbiddenPath},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,4 +173,27 @@ func TestNotifyIsAsync(t *testing.T) {
 	require.Len(t, inv.calls, 1)
 	assert.True(t, inv.calls[0].async)
 	assert.Equal(t, "hello-app_0-1-0_main", inv.calls[0].function)
+}
+
+func TestWebhookPathsAreFencedOff(t *testing.T) {
+	def := &apps.Manifest{}
+	custom := &apps.Manifest{OnRemoteWebhook: apps.NewCall("/hooks/")}
+	root := &apps.Manifest{OnRemoteWebhook: apps.NewCall("/")}
+	tests := []struct {
+		m    *apps.Manifest
+		path string
+		want bool
+	}{
+		{def, "/webhook", true},
+		{def, "/webhook/notify", true},
+		{def, "/webhook-url", false},
+		{def, "/webhooks", false},
+		{custom, "/hooks/alert", true},
+		{custom, "/webhook/alert", false},
+		{root, "/", true},
+		{root, "/greet", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, isLifecyclePath(tt.m, tt.path), "%+v %s", tt.m.OnRemoteWebhook, tt.path)
+	}
 }
