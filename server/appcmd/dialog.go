@@ -203,11 +203,6 @@ func fieldValues(v any) []string {
 			out = append(out, fieldValues(e)...)
 		}
 		return out
-	case map[string]any:
-		if s, ok := v["value"].(string); ok {
-			return []string{s}
-		}
-		return nil
 	}
 	return []string{valueString(v)}
 }

@@ -95,8 +95,7 @@ func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, t
 		if s.openDynamicDialog(app, triggerID, where, resp.Form) {
 			return &model.CommandResponse{}
 		}
-		form := s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, resp.Form)
-		dialog, err := FormToDialog(form, where, app.Manifest.DisplayName)
+		dialog, err := s.dialogWithChoices(ctx, app, userID, where, resp.Form)
 		if err != nil {
 			return s.fail(app, userID, where, err.Error())
 		}
@@ -187,13 +186,19 @@ func (s *Service) nextForm(ctx context.Context, app *store.InstalledApp, userID 
 	if form == nil {
 		return &model.SubmitDialogResponse{Error: "The app answered with an empty form."}
 	}
-	where := DialogState{AppID: st.AppID, Location: st.Location, ChannelID: st.ChannelID, TeamID: st.TeamID, PostID: st.PostID, RootPostID: st.RootPostID}
-	form = s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, form)
-	dialog, err := FormToDialog(form, where, app.Manifest.DisplayName)
+	dialog, err := s.dialogWithChoices(ctx, app, userID, st, form)
 	if err != nil {
 		return &model.SubmitDialogResponse{Error: err.Error()}
 	}
 	return &model.SubmitDialogResponse{Type: string(model.SubmitDialogResponseTypeForm), Form: &dialog}
+}
+
+// dialogWithChoices builds the dialog of an app's form at where, with the
+// choices of its dynamic_select fields looked up first. FormToDialog sets
+// the state's form fields (kind, call, fields) itself.
+func (s *Service) dialogWithChoices(ctx context.Context, app *store.InstalledApp, userID string, where DialogState, form *apps.Form) (model.Dialog, error) {
+	form = s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, form)
+	return FormToDialog(form, where, app.Manifest.DisplayName)
 }
 
 func ephemeral(text string) *model.CommandResponse {
