@@ -1,6 +1,11 @@
 // Package appcall calls installed apps: it picks the Lambda function that
-// serves a call path, fills in the call context and decodes the answer. The
-// REST route, slash commands and the install flow all call through here.
+// serves a call path, fills in the call context and decodes the answer.
+//
+// UserCall is the one entry point for calls a user starts, from any route
+// (POST /call, slash commands, dialogs, lookups, bindings): it enforces that
+// the app is installed and enabled, that the path is one a client may call,
+// and that the call's Mattermost context is the user's to use. Call is for
+// the plugin's own calls (lifecycle, webhooks) and checks nothing.
 package appcall
 
 import (
@@ -22,6 +27,7 @@ import (
 var (
 	ErrBadRequest    = errors.New("bad call request")
 	ErrForbiddenPath = errors.New("this path cannot be called from a client")
+	ErrForbidden     = errors.New("forbidden")
 	ErrNotInstalled  = errors.New("app is not installed")
 	ErrDisabled      = errors.New("app is disabled")
 	ErrNoFunction    = errors.New("no function serves this path")
@@ -48,6 +54,8 @@ type Deps struct {
 	// Expand fills in the expanded context (Mattermost objects, tokens).
 	// Without it only the acting user's ID is expanded.
 	Expand func(app *store.InstalledApp, actingUserID string, creq *apps.CallRequest) error
+	// Mattermost is read to verify the context of users' calls.
+	Mattermost ContextAPI
 }
 
 // Service calls apps.
@@ -56,11 +64,16 @@ type Service struct{ Deps }
 // New returns a Service.
 func New(d Deps) *Service { return &Service{d} }
 
-// UserCall is a call from a user agent (the REST API): the app must be
-// installed and enabled, and lifecycle paths cannot be called.
+// UserCall makes a call that userID started: the app must be installed and
+// enabled, the path one a client may call (not a lifecycle, OAuth2 or
+// webhook path), and the context's channel, team and posts must exist, agree
+// with each other and be readable by the user (see verifyContext).
 func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error) {
 	if creq.Context.AppID == "" {
 		return nil, fmt.Errorf("%w: context.app_id is required", ErrBadRequest)
+	}
+	if userID == "" {
+		return nil, fmt.Errorf("%w: no user", ErrForbidden)
 	}
 	app, err := s.Apps.Get(creq.Context.AppID)
 	if err != nil {
@@ -78,6 +91,11 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 	}
 	creq.Path = p
 	creq.Context.UserID = userID
+	if !alreadyVerified(ctx, userID, &creq.Context) {
+		if err := verifyContext(s.Mattermost, userID, &creq.Context); err != nil {
+			return nil, err
+		}
+	}
 	return s.Call(ctx, app, creq, userID)
 }
 

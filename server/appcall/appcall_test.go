@@ -74,8 +74,9 @@ func newTestService(t *testing.T, inv *fakeInvoker, invErr error) *Service {
 			}
 			return inv, nil
 		},
-		Timeout: func() time.Duration { return time.Second },
-		SiteURL: func() string { return "http://mm.example" },
+		Timeout:    func() time.Duration { return time.Second },
+		SiteURL:    func() string { return "http://mm.example" },
+		Mattermost: newFakeMM(),
 	})
 }
 
@@ -86,7 +87,7 @@ func TestUserCallRoutesAndFillsContext(t *testing.T) {
 		Call:    apps.Call{Path: "/admin/x/../do", Expand: &apps.Expand{ActingUser: apps.ExpandSummary}},
 		Context: apps.Context{AppID: "hello.app", ChannelID: "ch1", ExpandedContext: apps.ExpandedContext{BotAccessToken: "forged"}},
 	}
-	resp, err := s.UserCall(context.Background(), "user1", creq)
+	resp, err := s.UserCall(context.Background(), "u", creq)
 	require.NoError(t, err)
 	assert.Equal(t, apps.CallResponseTypeOK, resp.Type, "empty type means ok")
 	assert.Equal(t, "hi", resp.Text)
@@ -98,12 +99,12 @@ func TestUserCallRoutesAndFillsContext(t *testing.T) {
 	assert.Equal(t, "/admin/do", c.creq.Path)
 	assert.Equal(t, apps.AppID("hello.app"), c.creq.Context.AppID)
 	assert.Equal(t, "ch1", c.creq.Context.ChannelID)
-	assert.Equal(t, "user1", c.creq.Context.UserID)
+	assert.Equal(t, "u", c.creq.Context.UserID)
 	assert.Equal(t, "http://mm.example", c.creq.Context.MattermostSiteURL)
 	assert.Equal(t, "/plugins/lambda-apps/apps/hello.app", c.creq.Context.AppPath)
 	assert.Equal(t, "bot1", c.creq.Context.BotUserID)
 	assert.Empty(t, c.creq.Context.BotAccessToken, "clients cannot inject expanded values")
-	assert.JSONEq(t, `{"id":"user1"}`, string(c.creq.Context.ActingUser))
+	assert.JSONEq(t, `{"id":"u"}`, string(c.creq.Context.ActingUser))
 }
 
 func TestUserCallRefusals(t *testing.T) {

@@ -2,13 +2,13 @@ package appcmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -22,13 +22,13 @@ var ErrBadLookup = errors.New("not a lookup of a Lambda Apps form")
 // form has no such field, the clients cannot, or the server refused the
 // dynamic selects (a version that predates them); the caller then opens
 // the dialog with choices looked up beforehand.
-func (s *Service) openDynamicDialog(app *store.InstalledApp, triggerID string, where DialogState, form *apps.Form) bool {
+func (s *Service) openDynamicDialog(app *store.InstalledApp, userID, triggerID string, where dialog.Where, form *apps.Form) bool {
 	if s.DialogLookupURL == "" || s.DialogForms == nil || !hasDynamicLookup(form) || !s.DialogForms() {
 		return false
 	}
-	dialog, err := FormToDynamicDialog(form, where, app.Manifest.DisplayName, s.DialogLookupURL)
+	d, err := s.sealedDialog(app, userID, where, form, s.DialogLookupURL)
 	if err == nil {
-		err = s.API.OpenInteractiveDialog(model.OpenDialogRequest{TriggerId: triggerID, URL: s.DialogURL, Dialog: dialog})
+		err = s.API.OpenInteractiveDialog(model.OpenDialogRequest{TriggerId: triggerID, URL: s.DialogURL, Dialog: d})
 	}
 	if err != nil {
 		s.Log.Warn("Could not open a dialog with dynamic selects; looking the choices up instead", "app_id", string(app.ID()), "error", err.Error())
@@ -48,10 +48,14 @@ func hasDynamicLookup(form *apps.Form) bool {
 
 // DialogLookup answers the server's lookup request for a dynamic select of
 // an app form's dialog: the field's lookup call with what the user typed
-// (submission "query") and the values entered so far.
+// (submission "query") and the values entered so far. The state must be
+// one the plugin sealed for this user.
 func (s *Service) DialogLookup(ctx context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error) {
-	var st DialogState
-	if err := json.Unmarshal([]byte(req.State), &st); err != nil || st.Kind != KindForm {
+	st, err := s.Sealer.Open(userID, req.State)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadLookup, err)
+	}
+	if st.Kind != dialog.KindForm {
 		return nil, ErrBadLookup
 	}
 	field, _ := req.Submission["selected_field"].(string)
@@ -60,8 +64,8 @@ func (s *Service) DialogLookup(ctx context.Context, userID string, req *model.Su
 		return nil, fmt.Errorf("%w: no dynamic field %q", ErrBadLookup, field)
 	}
 	app, err := s.Apps.Get(st.AppID)
-	if err != nil || !app.Enabled() {
-		return nil, fmt.Errorf("the app %s is not installed and enabled", st.AppID)
+	if err != nil {
+		return nil, fmt.Errorf("the app %s is not installed", st.AppID)
 	}
 	query, _ := req.Submission["query"].(string)
 	entered := map[string]any{}
@@ -70,10 +74,8 @@ func (s *Service) DialogLookup(ctx context.Context, userID string, req *model.Su
 			entered[k] = v
 		}
 	}
-	where := st
-	where.ChannelID = firstNonEmpty(req.ChannelId, st.ChannelID)
-	where.TeamID = firstNonEmpty(req.TeamId, st.TeamID)
-	items, err := s.lookup(ctx, lookupTarget{app: app, userID: userID, where: where}, *info.Lookup, field, SubmissionValues(st, entered), query)
+	values, _ := dialog.SubmissionValues(st, entered) // values not (yet) among the choices are left out
+	items, err := s.lookup(ctx, lookupTarget{app: app, userID: userID, where: st.Where}, *info.Lookup, field, values, query)
 	if err != nil {
 		return nil, err
 	}

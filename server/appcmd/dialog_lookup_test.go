@@ -2,7 +2,6 @@ package appcmd
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 )
 
 const testDialogLookupURL = "/plugins/lambda-apps/api/v1/dialog/lookup"
@@ -50,7 +50,7 @@ func TestDynamicSelectsWhereTheClientsLookUp(t *testing.T) {
 	assert.Empty(t, caller.byPath("/topics"), "nothing is looked up before the dialog opens")
 
 	// The server asks the plugin as the user types.
-	resp, err := svc.DialogLookup(context.Background(), "u2", &model.SubmitDialogRequest{State: d.State, ChannelId: "c2",
+	resp, err := svc.DialogLookup(context.Background(), "u1", &model.SubmitDialogRequest{State: d.State, ChannelId: "c2",
 		Submission: map[string]any{"selected_field": "topic", "query": "g", "other": "rust"}})
 	require.NoError(t, err)
 	assert.Equal(t, []model.DialogSelectOption{{Text: "Gardening", Value: "gardening"}, {Text: "Go", Value: "go"}}, resp.Items)
@@ -58,15 +58,20 @@ func TestDynamicSelectsWhereTheClientsLookUp(t *testing.T) {
 	require.Len(t, calls, 1)
 	assert.Equal(t, "g", calls[0].Query)
 	assert.Equal(t, "topic", calls[0].SelectedField)
-	assert.Equal(t, "u2", calls[0].Context.UserID)
-	assert.Equal(t, "c2", calls[0].Context.ChannelID)
+	assert.Equal(t, "u1", calls[0].Context.UserID)
+	assert.Equal(t, "c1", calls[0].Context.ChannelID, "the sealed channel, not the one the request names")
 	assert.Equal(t, apps.Location("/command/hello/pick"), calls[0].Context.Location)
 	assert.Equal(t, map[string]any{"other": apps.SelectOption{Label: "rust", Value: "rust"}}, calls[0].Values,
 		"the values entered so far, without the lookup's own keys")
 
-	var st DialogState
-	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
-	assert.Equal(t, map[string]any{"topic": apps.SelectOption{Label: "go", Value: "go"}}, SubmissionValues(st, map[string]any{"topic": "go"}))
+	st, err := svc.Sealer.Open("u1", d.State)
+	require.NoError(t, err)
+	values, _ := dialog.SubmissionValues(st, map[string]any{"topic": "go"})
+	assert.Equal(t, map[string]any{"topic": apps.SelectOption{Label: "go", Value: "go"}}, values)
+
+	_, err = svc.DialogLookup(context.Background(), "u2", &model.SubmitDialogRequest{State: d.State,
+		Submission: map[string]any{"selected_field": "topic", "query": "g"}})
+	assert.ErrorIs(t, err, dialog.ErrOtherUser, "a dialog's state is only good for the user it was opened for")
 }
 
 func TestDynamicSelectsFallBackOnOlderServers(t *testing.T) {
@@ -103,12 +108,5 @@ func TestDialogLookupRefusals(t *testing.T) {
 			require.ErrorIs(t, err, ErrBadLookup)
 		})
 	}
-	app, err := svc.Apps.Get("hello")
-	require.NoError(t, err)
-	off := *app
-	off.Disabled = true
-	require.NoError(t, svc.Apps.Put(&off))
-	_, err = svc.DialogLookup(context.Background(), "u1", &model.SubmitDialogRequest{State: d.State, Submission: map[string]any{"selected_field": "topic"}})
-	assert.ErrorContains(t, err, "not installed and enabled")
 	assert.Empty(t, caller.byPath("/topics"))
 }

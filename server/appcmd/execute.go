@@ -1,8 +1,9 @@
 package appcmd
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -39,11 +41,11 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	if !found {
 		return ephemeral(fmt.Sprintf("The app `%s` no longer offers `/%s` to you.", appID, words[0]))
 	}
-	parsed, err := Parse(cmd, words, args.TeamId, s.API)
+	parsed, err := Parse(cmd, words, args.TeamId, readableOnly{s.API, args.UserId})
 	if err != nil {
 		return ephemeral(err.Error())
 	}
-	where := DialogState{AppID: appID, Location: parsed.Location, ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}
+	where := dialog.Where{AppID: appID, Location: parsed.Location, ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}
 
 	call := parsed.Call
 	if call == nil {
@@ -61,7 +63,7 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 			ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId, UserID: args.UserId,
 		},
 	}
-	resp, err := s.Calls.Call(ctx, app, creq, args.UserId)
+	resp, err := s.Calls.UserCall(ctx, args.UserId, creq)
 	if err != nil {
 		return s.fail(app, args.UserId, where, err.Error())
 	}
@@ -81,10 +83,10 @@ func commandBinding(top []apps.Binding, trigger string) (apps.Binding, bool) {
 }
 
 // render shows an app's answer to a command.
-func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, triggerID string, where DialogState, resp *apps.CallResponse) *model.CommandResponse {
+func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, triggerID string, where dialog.Where, resp *apps.CallResponse) *model.CommandResponse {
 	switch resp.Type {
 	case apps.CallResponseTypeError:
-		return s.fail(app, userID, where, firstNonEmpty(resp.Text, "the app reported an error"))
+		return s.fail(app, userID, where, cmp.Or(resp.Text, "the app reported an error"))
 	case apps.CallResponseTypeForm:
 		if resp.Form == nil {
 			return s.fail(app, userID, where, "the app answered with an empty form")
@@ -92,14 +94,14 @@ func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, t
 		if triggerID == "" {
 			return s.fail(app, userID, where, "the app answered with a form, which cannot be opened here")
 		}
-		if s.openDynamicDialog(app, triggerID, where, resp.Form) {
+		if s.openDynamicDialog(app, userID, triggerID, where, resp.Form) {
 			return &model.CommandResponse{}
 		}
-		dialog, err := s.dialogWithChoices(ctx, app, userID, where, resp.Form)
+		d, err := s.dialogWithChoices(ctx, app, userID, where, resp.Form)
 		if err != nil {
 			return s.fail(app, userID, where, err.Error())
 		}
-		if err := s.API.OpenInteractiveDialog(model.OpenDialogRequest{TriggerId: triggerID, URL: s.DialogURL, Dialog: dialog}); err != nil {
+		if err := s.API.OpenInteractiveDialog(model.OpenDialogRequest{TriggerId: triggerID, URL: s.DialogURL, Dialog: d}); err != nil {
 			return s.fail(app, userID, where, "could not open the app's form: "+err.Error())
 		}
 		return &model.CommandResponse{}
@@ -113,13 +115,13 @@ func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, t
 	return &model.CommandResponse{}
 }
 
-func (s *Service) fail(app *store.InstalledApp, userID string, where DialogState, msg string) *model.CommandResponse {
+func (s *Service) fail(app *store.InstalledApp, userID string, where dialog.Where, msg string) *model.CommandResponse {
 	s.post(app, userID, where, "**Error:** "+msg)
 	return &model.CommandResponse{}
 }
 
 // post sends an ephemeral post from the app's bot.
-func (s *Service) post(app *store.InstalledApp, userID string, where DialogState, text string) {
+func (s *Service) post(app *store.InstalledApp, userID string, where dialog.Where, text string) {
 	s.API.SendEphemeralPost(userID, &model.Post{
 		UserId:    app.BotUserID,
 		ChannelId: where.ChannelID,
@@ -128,79 +130,154 @@ func (s *Service) post(app *store.InstalledApp, userID string, where DialogState
 	})
 }
 
-// SubmitDialog handles the submission of an app form's dialog: it calls the
-// form's submit call with the values; field errors go back to the dialog.
+// SubmitDialog handles every dialog the plugin opened: app forms and
+// install consent. The state must be one the plugin sealed for this user
+// and not yet expired; anything else is refused before any app is called.
 func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
-	var st DialogState
-	if err := json.Unmarshal([]byte(req.State), &st); err != nil || st.Kind != KindForm || st.Call == nil {
+	st, err := s.Sealer.Open(userID, req.State)
+	if err != nil {
+		s.Log.Warn("Refused a dialog submission", "user_id", userID, "reason", err.Error())
+		return &model.SubmitDialogResponse{Error: userText(err)}
+	}
+	switch {
+	case req.Cancelled:
+		return &model.SubmitDialogResponse{}
+	case st.Kind == dialog.KindConsent && s.Consent != nil:
+		return s.Consent.SubmitConsent(ctx, userID, st, req)
+	case st.Kind != dialog.KindForm || st.Call == nil:
 		return &model.SubmitDialogResponse{Error: "This form is not from a Lambda Apps app."}
 	}
-	if req.Cancelled {
-		return &model.SubmitDialogResponse{}
+	values, fieldErrs := dialog.SubmissionValues(st, req.Submission)
+	for name, err := range s.unreadableChannels(userID, st, values) {
+		fieldErrs = withError(fieldErrs, name, err)
 	}
-	app, err := s.Apps.Get(st.AppID)
-	switch {
-	case err != nil:
-		return &model.SubmitDialogResponse{Error: fmt.Sprintf("The app %s is not installed any more.", st.AppID)}
-	case !app.Enabled():
-		return &model.SubmitDialogResponse{Error: fmt.Sprintf("The app %s is disabled.", st.AppID)}
+	if len(fieldErrs) > 0 {
+		return &model.SubmitDialogResponse{Error: "Some values are not among the choices.", Errors: fieldErrs}
 	}
-	st.ChannelID = firstNonEmpty(req.ChannelId, st.ChannelID)
-	st.TeamID = firstNonEmpty(req.TeamId, st.TeamID)
 	creq := &apps.CallRequest{
 		Call:   *st.Call,
-		Values: SubmissionValues(st, req.Submission),
+		Values: values,
 		Context: apps.Context{
 			AppID: st.AppID, Location: st.Location, UserAgent: "webapp",
-			ChannelID: st.ChannelID, TeamID: st.TeamID, RootPostID: st.RootPostID, PostID: st.PostID, UserID: userID,
+			ChannelID: st.ChannelID, TeamID: st.TeamID, RootPostID: st.RootPostID, PostID: st.PostID,
 		},
 	}
-	resp, err := s.Calls.Call(ctx, app, creq, userID)
+	resp, err := s.Calls.UserCall(ctx, userID, creq)
 	if err != nil {
-		return &model.SubmitDialogResponse{Error: err.Error()}
+		return &model.SubmitDialogResponse{Error: userText(err)}
+	}
+	app, err := s.Apps.Get(st.AppID)
+	if err != nil {
+		return &model.SubmitDialogResponse{Error: userText(err)}
 	}
 	switch resp.Type {
 	case apps.CallResponseTypeError:
-		if fe := FieldErrors(resp); len(fe) > 0 {
+		if fe := dialog.FieldErrors(resp); len(fe) > 0 {
 			return &model.SubmitDialogResponse{Error: resp.Text, Errors: fe}
 		}
-		return &model.SubmitDialogResponse{Error: firstNonEmpty(resp.Text, "The app reported an error.")}
+		return &model.SubmitDialogResponse{Error: cmp.Or(resp.Text, "The app reported an error.")}
 	case apps.CallResponseTypeForm:
-		return s.nextForm(ctx, app, userID, st, resp.Form)
+		return s.nextForm(ctx, app, userID, st.Where, resp.Form)
 	case apps.CallResponseTypeNavigate:
-		s.post(app, userID, st, fmt.Sprintf("Open %s", resp.NavigateToURL))
+		s.post(app, userID, st.Where, fmt.Sprintf("Open %s", resp.NavigateToURL))
 	default:
 		if resp.Text != "" {
-			s.post(app, userID, st, resp.Text)
+			s.post(app, userID, st.Where, resp.Text)
 		}
 	}
 	return &model.SubmitDialogResponse{}
 }
 
+// unreadableChannels are the channel fields whose submitted channels the
+// user cannot read: the client offers only the user's channels, so only a
+// changed request sends others.
+func (s *Service) unreadableChannels(userID string, st dialog.State, values map[string]any) map[string]string {
+	out := map[string]string{}
+	for name, v := range values {
+		if st.Fields[name].Type != apps.FieldTypeChannel {
+			continue
+		}
+		chosen, _ := v.([]apps.SelectOption)
+		if one, ok := v.(apps.SelectOption); ok {
+			chosen = []apps.SelectOption{one}
+		}
+		for _, c := range chosen {
+			if !s.API.CanReadChannel(userID, c.Value) {
+				out[name] = "You cannot read one of these channels."
+			}
+		}
+	}
+	return out
+}
+
+func withError(errs map[string]string, name, msg string) map[string]string {
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	errs[name] = msg
+	return errs
+}
+
 // nextForm answers a dialog submission with the app's next form, as the
 // next step of the same dialog, where the clients support it.
-func (s *Service) nextForm(ctx context.Context, app *store.InstalledApp, userID string, st DialogState, form *apps.Form) *model.SubmitDialogResponse {
+func (s *Service) nextForm(ctx context.Context, app *store.InstalledApp, userID string, where dialog.Where, form *apps.Form) *model.SubmitDialogResponse {
 	if s.DialogForms == nil || !s.DialogForms() {
 		return &model.SubmitDialogResponse{Error: "The app answered with another form, which this Mattermost version cannot show in the same dialog; run the command again."}
 	}
 	if form == nil {
 		return &model.SubmitDialogResponse{Error: "The app answered with an empty form."}
 	}
-	dialog, err := s.dialogWithChoices(ctx, app, userID, st, form)
+	d, err := s.dialogWithChoices(ctx, app, userID, where, form)
 	if err != nil {
 		return &model.SubmitDialogResponse{Error: err.Error()}
 	}
-	return &model.SubmitDialogResponse{Type: string(model.SubmitDialogResponseTypeForm), Form: &dialog}
+	return &model.SubmitDialogResponse{Type: string(model.SubmitDialogResponseTypeForm), Form: &d}
 }
 
 // dialogWithChoices builds the dialog of an app's form at where, with the
-// choices of its dynamic_select fields looked up first. FormToDialog sets
-// the state's form fields (kind, call, fields) itself.
-func (s *Service) dialogWithChoices(ctx context.Context, app *store.InstalledApp, userID string, where DialogState, form *apps.Form) (model.Dialog, error) {
+// choices of its dynamic_select fields looked up first, and its state
+// sealed for the user.
+func (s *Service) dialogWithChoices(ctx context.Context, app *store.InstalledApp, userID string, where dialog.Where, form *apps.Form) (model.Dialog, error) {
 	form = s.withLookupChoices(ctx, lookupTarget{app: app, userID: userID, where: where}, form)
-	return FormToDialog(form, where, app.Manifest.DisplayName)
+	return s.sealedDialog(app, userID, where, form, "")
+}
+
+// sealedDialog builds the dialog of an app's form and seals its state.
+func (s *Service) sealedDialog(app *store.InstalledApp, userID string, where dialog.Where, form *apps.Form, lookupURL string) (model.Dialog, error) {
+	d, st, err := dialog.FromForm(form, where, app.Manifest.DisplayName, lookupURL)
+	if err != nil {
+		return model.Dialog{}, err
+	}
+	if d.State, err = s.Sealer.Seal(userID, st); err != nil {
+		return model.Dialog{}, fmt.Errorf("could not open the app's form: %w", err)
+	}
+	return d, nil
 }
 
 func ephemeral(text string) *model.CommandResponse {
 	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
 }
+
+// readableOnly resolves the names in a user's command: channel names only
+// to channels that user can read (the app would act on the channel with
+// the user's say-so).
+type readableOnly struct {
+	api    MattermostAPI
+	userID string
+}
+
+func (r readableOnly) UserID(name string) (string, error) { return r.api.UserID(name) }
+
+func (r readableOnly) ChannelID(teamID, name string) (string, error) {
+	id, err := r.api.ChannelID(teamID, name)
+	if err != nil {
+		return "", err
+	}
+	if !r.api.CanReadChannel(r.userID, id) {
+		return "", errors.New("no such channel")
+	}
+	return id, nil
+}
+
+// userText is what a user is told of a failed call or dialog.
+func userText(err error) string { return err.Error() }

@@ -1,6 +1,7 @@
 package appcmd
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -34,7 +36,7 @@ const (
 type lookupTarget struct {
 	app    *store.InstalledApp
 	userID string
-	where  DialogState
+	where  dialog.Where
 }
 
 // lookup calls a dynamic_select field's lookup and returns the choices the
@@ -47,10 +49,10 @@ func (s *Service) lookup(ctx context.Context, t lookupTarget, call apps.Call, fi
 		Query:         query,
 		Context: apps.Context{
 			AppID: t.app.ID(), Location: t.where.Location, UserAgent: "command", UserID: t.userID,
-			ChannelID: t.where.ChannelID, TeamID: t.where.TeamID, RootPostID: t.where.RootPostID,
+			ChannelID: t.where.ChannelID, TeamID: t.where.TeamID, RootPostID: t.where.RootPostID, PostID: t.where.PostID,
 		},
 	}
-	resp, err := s.Calls.Call(ctx, t.app, creq, t.userID)
+	resp, err := s.Calls.UserCall(ctx, t.userID, creq)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +63,7 @@ func (s *Service) lookup(ctx context.Context, t lookupTarget, call apps.Call, fi
 // are dropped; a missing label is the value.
 func lookupItems(resp *apps.CallResponse) ([]apps.SelectOption, error) {
 	if resp.Type == apps.CallResponseTypeError {
-		return nil, errors.New(firstNonEmpty(resp.Text, "the app reported an error"))
+		return nil, errors.New(cmp.Or(resp.Text, "the app reported an error"))
 	}
 	if resp.Type != apps.CallResponseTypeOK {
 		return nil, fmt.Errorf("the app answered a lookup with %q instead of a list of items", resp.Type)
@@ -80,7 +82,7 @@ func lookupItems(resp *apps.CallResponse) ([]apps.SelectOption, error) {
 		if it.Value == "" {
 			continue
 		}
-		it.Label = firstNonEmpty(it.Label, it.Value)
+		it.Label = cmp.Or(it.Label, it.Value)
 		out = append(out, it)
 	}
 	return out, nil
@@ -213,7 +215,7 @@ func (s *Service) Suggest(ctx context.Context, r SuggestRequest) ([]model.Autoco
 	if field == nil {
 		return nil, fmt.Errorf("/%s has no field %s to look up", strings.Join(tok.Command, " "), tok.Field)
 	}
-	where := DialogState{Location: loc, ChannelID: r.ChannelID, TeamID: r.TeamID, RootPostID: r.RootID}
+	where := dialog.Where{AppID: app.ID(), Location: loc, ChannelID: r.ChannelID, TeamID: r.TeamID, RootPostID: r.RootID}
 	items, err := s.lookup(ctx, lookupTarget{app: app, userID: r.UserID, where: where}, *field.Lookup, field.Name, defaultValues(b.Form), typedWord(r.UserInput, r.Parsed))
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -26,7 +27,7 @@ type routeCaller struct {
 	calls  []*apps.CallRequest
 }
 
-func (r *routeCaller) Call(_ context.Context, _ *store.InstalledApp, creq *apps.CallRequest, _ string) (*apps.CallResponse, error) {
+func (r *routeCaller) UserCall(_ context.Context, _ string, creq *apps.CallRequest) (*apps.CallResponse, error) {
 	r.mu.Lock()
 	r.calls = append(r.calls, creq)
 	h := r.routes[creq.Path]
@@ -83,7 +84,7 @@ func newLookupFixture(t *testing.T) (*Service, *routeCaller, *fakeMM) {
 	require.NoError(t, st.Put(&store.InstalledApp{Manifest: apps.Manifest{AppID: "hello", DisplayName: "Hello"}, BotUserID: "bot",
 		GrantedLocations: []apps.Location{apps.LocationCommand}}))
 	binds := &fakeBindings{byApp: map[apps.AppID][]apps.Binding{"hello": {{Location: apps.LocationCommand, Bindings: []apps.Binding{pickBinding()}}}}}
-	svc := New(Deps{Apps: st, Bindings: binds, Calls: caller, API: mm, Log: nopLog{},
+	svc := New(Deps{Apps: st, Bindings: binds, Calls: caller, API: mm, Log: nopLog{}, Sealer: testSealer(),
 		DialogURL: "/plugins/lambda-apps/api/v1/dialog", LookupURL: "/plugins/lambda-apps/api/v1/lookup"})
 	return svc, caller, mm
 }
@@ -153,15 +154,16 @@ func TestDialogLooksUpChoicesBeforeOpening(t *testing.T) {
 
 	// The submission: a looked-up value is labelled, free text becomes an
 	// option, a multiselect a list (joined by the client or not).
-	var st DialogState
-	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
-	values := SubmissionValues(st, map[string]any{"topic": "go", "other": "typed", "also": "rust,gardening"})
+	st, err := svc.Sealer.Open("u1", d.State)
+	require.NoError(t, err)
+	values, errs := dialog.SubmissionValues(st, map[string]any{"topic": "go", "other": "typed", "also": "rust,gardening"})
+	assert.Empty(t, errs)
 	assert.Equal(t, map[string]any{
 		"topic": apps.SelectOption{Label: "Go", Value: "go"},
 		"other": apps.SelectOption{Label: "typed", Value: "typed"},
 		"also":  []apps.SelectOption{{Label: "Rust", Value: "rust"}, {Label: "Gardening", Value: "gardening"}},
 	}, values)
-	values = SubmissionValues(st, map[string]any{"also": []any{"go"}})
+	values, _ = dialog.SubmissionValues(st, map[string]any{"also": []any{"go"}})
 	assert.Equal(t, map[string]any{"also": []apps.SelectOption{{Label: "Go", Value: "go"}}}, values)
 }
 
@@ -246,7 +248,9 @@ func TestDialogSubmissionAnsweredByForm(t *testing.T) {
 		}
 		return &apps.CallResponse{Type: apps.CallResponseTypeOK, Text: "picked"}, nil
 	}
-	d, err := FormToDialog(pickBinding().Bindings[0].Form, DialogState{AppID: "hello", ChannelID: "c1", Location: "/command/hello/pick"}, "Hello")
+	app, err := svc.Apps.Get("hello")
+	require.NoError(t, err)
+	d, err := svc.sealedDialog(app, "u1", dialog.Where{AppID: "hello", ChannelID: "c1", Location: "/command/hello/pick"}, pickBinding().Bindings[0].Form, "")
 	require.NoError(t, err)
 	req := &model.SubmitDialogRequest{State: d.State, ChannelId: "c1", TeamId: "t1", Submission: map[string]any{}}
 

@@ -1,6 +1,7 @@
 package appcmd
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -282,7 +283,7 @@ func usage(typed string, b apps.Binding) string {
 		fmt.Fprintf(&s, "Usage: `%s <sub-command>`", typed)
 		for _, sub := range b.Bindings {
 			fmt.Fprintf(&s, "\n- `%s`", sub.Label)
-			if d := firstNonEmpty(sub.Description, sub.Hint); d != "" {
+			if d := cmp.Or(sub.Description, sub.Hint); d != "" {
 				s.WriteString(": " + d)
 			}
 		}
@@ -295,9 +296,9 @@ func usage(typed string, b apps.Binding) string {
 			if f.Type == apps.FieldTypeMarkdown || f.ReadOnly {
 				continue
 			}
-			arg := "--" + flagName(f) + " " + firstNonEmpty(f.Hint, "<"+firstNonEmpty(string(f.Type), "text")+">")
+			arg := "--" + flagName(f) + " " + cmp.Or(f.Hint, "<"+cmp.Or(string(f.Type), "text")+">")
 			if f.Position != 0 {
-				arg = firstNonEmpty(f.Hint, "<"+flagName(f)+">")
+				arg = cmp.Or(f.Hint, "<"+flagName(f)+">")
 			}
 			if !f.IsRequired {
 				arg = "[" + arg + "]"
@@ -313,13 +314,4 @@ func usage(typed string, b apps.Binding) string {
 		s.WriteString("\n" + d)
 	}
 	return s.String()
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package appcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -25,11 +27,18 @@ type MattermostAPI interface {
 	TakenTriggers() []string
 	OpenInteractiveDialog(req model.OpenDialogRequest) error
 	SendEphemeralPost(userID string, post *model.Post)
+	CanReadChannel(userID, channelID string) bool
 }
 
-// Caller calls an app.
+// Caller calls an app on behalf of a user, with every check a user's call
+// gets (appcall.Service.UserCall).
 type Caller interface {
-	Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
+	UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
+}
+
+// ConsentHandler installs an app when an admin submits its consent dialog.
+type ConsentHandler interface {
+	SubmitConsent(ctx context.Context, userID string, st dialog.State, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
 }
 
 // BindingsSource gives one app's cleaned bindings.
@@ -50,6 +59,10 @@ type Deps struct {
 	Calls    Caller
 	API      MattermostAPI
 	Log      Logger
+	// Sealer signs the state of the dialogs the commands open.
+	Sealer *dialog.Sealer
+	// Consent handles submissions of install consent dialogs.
+	Consent ConsentHandler
 	// DialogURL is where dialog submissions go (the plugin's route).
 	DialogURL string
 	// DialogLookupURL answers the lookups of dynamic selects in dialogs
@@ -106,7 +119,7 @@ func (s *Service) SyncApp(ctx context.Context, appID apps.AppID) ([]string, erro
 	var want []apps.Binding
 	commandsGranted := err == nil && (apps.LocationCommand.In(app.GrantedLocations) || anyUnder(app.GrantedLocations, apps.LocationCommand))
 	if commandsGranted && app.Enabled() {
-		top, _, ferr := s.Bindings.ForApp(ctx, app, bindings.Where{UserID: app.InstalledBy, UserAgent: "command"})
+		top, _, ferr := s.Bindings.ForApp(ctx, app, bindings.Where{UserID: app.InstalledBy, UserAgent: "command", Background: true})
 		if ferr != nil {
 			return nil, fmt.Errorf("get the commands of %s: %w", appID, ferr)
 		}
@@ -202,7 +215,7 @@ var errNoApp = errors.New("no app owns this command")
 // commandFor builds the Mattermost command of a top-level command binding.
 func (s *Service) commandFor(app *store.InstalledApp, b apps.Binding) *model.Command {
 	trigger := strings.ToLower(b.Label)
-	desc := firstNonEmpty(b.Description, b.Hint, app.Manifest.DisplayName)
+	desc := cmp.Or(b.Description, b.Hint, app.Manifest.DisplayName)
 	cmd := &model.Command{
 		Trigger:          trigger,
 		DisplayName:      app.Manifest.DisplayName,
@@ -225,7 +238,7 @@ func (s *Service) commandFor(app *store.InstalledApp, b apps.Binding) *model.Com
 // (trigger and sub-command labels); dynamic_select arguments fetch their
 // choices from lookupURL(path, field).
 func autocomplete(name string, b apps.Binding, path []string, lookupURL func([]string, string) string) *model.AutocompleteData {
-	ac := model.NewAutocompleteData(name, b.Hint, firstNonEmpty(b.Description, b.Label))
+	ac := model.NewAutocompleteData(name, b.Hint, cmp.Or(b.Description, b.Label))
 	for _, sub := range b.Bindings {
 		ac.AddCommand(autocomplete(sub.Label, sub, append(path[:len(path):len(path)], sub.Label), lookupURL))
 	}
@@ -238,8 +251,8 @@ func autocomplete(name string, b apps.Binding, path []string, lookupURL func([]s
 		if f.Type == apps.FieldTypeMarkdown || f.ReadOnly {
 			continue
 		}
-		help := firstNonEmpty(f.Description, f.Label, f.Name)
-		hint := firstNonEmpty(f.Hint, f.Label, f.Name)
+		help := cmp.Or(f.Description, f.Label, f.Name)
+		hint := cmp.Or(f.Hint, f.Label, f.Name)
 		var items []model.AutocompleteListItem
 		switch f.Type {
 		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect:

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -27,6 +28,15 @@ type fakeMM struct {
 	posts      []*model.Post
 	// refuseDynamic behaves like servers that predate dynamic selects.
 	refuseDynamic bool
+	// channels maps channel names to IDs, in any team (else fakeResolver).
+	channels map[string]string
+}
+
+func (f *fakeMM) ChannelID(team, name string) (string, error) {
+	if id, ok := f.channels[name]; ok {
+		return id, nil
+	}
+	return f.fakeResolver.ChannelID(team, name)
 }
 
 func newFakeMM() *fakeMM {
@@ -52,6 +62,13 @@ func (f *fakeMM) OpenInteractiveDialog(r model.OpenDialogRequest) error {
 	return nil
 }
 func (f *fakeMM) SendEphemeralPost(_ string, p *model.Post) { f.posts = append(f.posts, p) }
+func (f *fakeMM) CanReadChannel(_, channelID string) bool {
+	return !strings.HasPrefix(channelID, "secret")
+}
+
+func testSealer() *dialog.Sealer {
+	return &dialog.Sealer{Secret: func() (string, error) { return strings.Repeat("k", 64), nil }}
+}
 
 type fakeBindings struct{ byApp map[apps.AppID][]apps.Binding }
 
@@ -65,7 +82,7 @@ type fakeCaller struct {
 	calls []*apps.CallRequest
 }
 
-func (f *fakeCaller) Call(_ context.Context, _ *store.InstalledApp, creq *apps.CallRequest, _ string) (*apps.CallResponse, error) {
+func (f *fakeCaller) UserCall(_ context.Context, _ string, creq *apps.CallRequest) (*apps.CallResponse, error) {
 	f.calls = append(f.calls, creq)
 	return f.resp, f.err
 }
@@ -87,7 +104,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{mm: newFakeMM(), binds: &fakeBindings{byApp: map[apps.AppID][]apps.Binding{}}, caller: &fakeCaller{},
 		apps: store.NewApps(&pluginapi.MemoryStore{}, nil)}
-	f.svc = New(Deps{Apps: f.apps, Bindings: f.binds, Calls: f.caller, API: f.mm, Log: nopLog{}, DialogURL: "/plugins/lambda-apps/api/v1/dialog", Reserved: []string{"apps"}})
+	f.svc = New(Deps{Apps: f.apps, Bindings: f.binds, Calls: f.caller, API: f.mm, Log: nopLog{}, Sealer: testSealer(), DialogURL: "/plugins/lambda-apps/api/v1/dialog", Reserved: []string{"apps"}})
 	return f
 }
 
@@ -211,7 +228,9 @@ func TestSubmitDialog(t *testing.T) {
 	f := newFixture(t)
 	f.install(t, "hello", "hello")
 	form := &apps.Form{Title: "Survey", Submit: apps.NewCall("/s"), Fields: []apps.Field{{Name: "q", Type: apps.FieldTypeText}}}
-	d, err := FormToDialog(form, DialogState{AppID: "hello", ChannelID: "c1"}, "x")
+	app, err := f.apps.Get("hello")
+	require.NoError(t, err)
+	d, err := f.svc.sealedDialog(app, "u1", dialog.Where{AppID: "hello", ChannelID: "c1"}, form, "")
 	require.NoError(t, err)
 	req := &model.SubmitDialogRequest{State: d.State, ChannelId: "c1", TeamId: "t1", Submission: map[string]any{"q": "a"}}
 
@@ -227,6 +246,8 @@ func TestSubmitDialog(t *testing.T) {
 
 	bad := f.svc.SubmitDialog(context.Background(), "u1", &model.SubmitDialogRequest{State: `{"k":"other"}`})
 	assert.NotEmpty(t, bad.Error)
-	st, _ := json.Marshal(DialogState{Kind: KindForm, AppID: "gone", Call: apps.NewCall("/x")})
-	assert.True(t, strings.Contains(f.svc.SubmitDialog(context.Background(), "u1", &model.SubmitDialogRequest{State: string(st)}).Error, "not installed"))
+	st, _ := json.Marshal(dialog.State{Kind: dialog.KindForm, Where: dialog.Where{AppID: "hello"}, Call: apps.NewCall("/x")})
+	calls := len(f.caller.calls)
+	assert.Contains(t, f.svc.SubmitDialog(context.Background(), "u1", &model.SubmitDialogRequest{State: string(st)}).Error, "was changed")
+	assert.Len(t, f.caller.calls, calls, "an unsealed state never reaches the app")
 }

@@ -25,8 +25,11 @@ type Logger interface {
 	Debug(message string, keyValuePairs ...any)
 }
 
-// Caller calls an app (appcall.Service).
+// Caller calls apps (appcall.Service): UserCall for a user's bindings, with
+// every check a user's call gets; Call for the plugin's own (Background).
 type Caller interface {
+	UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
+	VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error)
 	Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
 }
 
@@ -58,6 +61,9 @@ type cacheEntry struct {
 type Where struct {
 	UserID, ChannelID, TeamID string
 	UserAgent                 string
+	// Background marks the plugin's own request (the commands it registers
+	// for an app, as the admin who installed it): no user started it.
+	Background bool
 }
 
 // New returns a Service.
@@ -85,7 +91,13 @@ func (s *Service) Invalidate() {
 // ForUser returns the merged bindings of every enabled app for a user in a
 // channel: one top-level binding per location, apps' bindings below it.
 // An app that fails is left out (and logged); it never fails the others.
-func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
+// A context the user may not use (a channel they cannot read) fails the
+// whole request, before any app is called.
+func (s *Service) ForUser(ctx context.Context, w Where) ([]apps.Binding, error) {
+	ctx, err := s.Calls.VerifyContext(ctx, w.UserID, &apps.Context{ChannelID: w.ChannelID, TeamID: w.TeamID})
+	if err != nil {
+		return nil, err
+	}
 	var enabled []*store.InstalledApp
 	for _, a := range s.Apps.List() {
 		if a.Enabled() && len(a.GrantedLocations) > 0 && a.Manifest.SupportsAWSLambda() {
@@ -110,7 +122,7 @@ func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
 		}()
 	}
 	wg.Wait()
-	return Merge(results...)
+	return Merge(results...), nil
 }
 
 // ForApp returns one app's cleaned bindings for a user in a channel. The
@@ -118,7 +130,7 @@ func (s *Service) ForUser(ctx context.Context, w Where) []apps.Binding {
 // that repeated commands or channel switches do not call the app each
 // time; problems are reported only when the app was called.
 func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
-	key := string(app.ID()) + "|" + w.UserID + "|" + w.ChannelID + "|" + w.TeamID + "|" + w.UserAgent
+	key := fmt.Sprintf("%s|%s|%s|%s|%s|%t", app.ID(), w.UserID, w.ChannelID, w.TeamID, w.UserAgent, w.Background)
 	now := s.Now()
 	s.mu.Lock()
 	e, ok := s.cache[key]
@@ -156,7 +168,13 @@ func (s *Service) fetch(ctx context.Context, app *store.InstalledApp, w Where) (
 			AppID: app.ID(), ChannelID: w.ChannelID, TeamID: w.TeamID, UserID: w.UserID, UserAgent: w.UserAgent,
 		},
 	}
-	resp, err := s.Calls.Call(ctx, app, creq, w.UserID)
+	var resp *apps.CallResponse
+	var err error
+	if w.Background {
+		resp, err = s.Calls.Call(ctx, app, creq, w.UserID)
+	} else {
+		resp, err = s.Calls.UserCall(ctx, w.UserID, creq)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

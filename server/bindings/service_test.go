@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,10 +11,26 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
-type countingCaller struct{ calls int }
+// countingCaller answers every call with one channel-header binding; user
+// "mallory" may use no channel.
+type countingCaller struct{ calls, userCalls, verified int }
+
+func (c *countingCaller) VerifyContext(ctx context.Context, userID string, _ *apps.Context) (context.Context, error) {
+	c.verified++
+	if userID == "mallory" {
+		return ctx, fmt.Errorf("%w: context.channel_id: you cannot read this channel", appcall.ErrForbidden)
+	}
+	return ctx, nil
+}
+
+func (c *countingCaller) UserCall(ctx context.Context, _ string, creq *apps.CallRequest) (*apps.CallResponse, error) {
+	c.userCalls++
+	return c.Call(ctx, nil, creq, "")
+}
 
 func (c *countingCaller) Call(context.Context, *store.InstalledApp, *apps.CallRequest, string) (*apps.CallResponse, error) {
 	c.calls++
@@ -36,13 +53,15 @@ func TestForAppCachesPerAppUserAndChannel(t *testing.T) {
 	s := New(Deps{Apps: st, Calls: caller, SiteURL: func() string { return "http://mm" }, Log: nopLog{}, Now: func() time.Time { return now }})
 	w := Where{UserID: "u1", ChannelID: "c1", UserAgent: "webapp"}
 
-	top := s.ForUser(context.Background(), w)
+	top, err := s.ForUser(context.Background(), w)
+	require.NoError(t, err)
 	require.Len(t, top, 1)
 	assert.Equal(t, "Hi", top[0].Bindings[0].Label)
 	s.ForUser(context.Background(), w)
-	_, _, err := s.ForApp(context.Background(), app, w)
+	_, _, err = s.ForApp(context.Background(), app, w)
 	require.NoError(t, err)
 	assert.Equal(t, 1, caller.calls, "answers are reused within the TTL")
+	assert.Equal(t, 1, caller.userCalls, "a user's bindings are a user call, with its checks")
 
 	s.ForUser(context.Background(), Where{UserID: "u2", ChannelID: "c1", UserAgent: "webapp"})
 	assert.Equal(t, 2, caller.calls, "another user is asked separately")
@@ -54,4 +73,13 @@ func TestForAppCachesPerAppUserAndChannel(t *testing.T) {
 	s.Invalidate()
 	s.ForUser(context.Background(), w)
 	assert.Equal(t, 4, caller.calls, "Invalidate drops the cache")
+
+	_, err = s.ForUser(context.Background(), Where{UserID: "mallory", ChannelID: "c1", UserAgent: "webapp"})
+	require.ErrorIs(t, err, appcall.ErrForbidden)
+	assert.Equal(t, 4, caller.calls, "no app is asked for a context the user may not use")
+
+	_, _, err = s.ForApp(context.Background(), app, Where{UserID: "admin", UserAgent: "command", Background: true})
+	require.NoError(t, err)
+	assert.Equal(t, 5, caller.calls)
+	assert.Equal(t, 4, caller.userCalls, "the plugin's own request is not a user call")
 }

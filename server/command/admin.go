@@ -2,7 +2,6 @@ package command
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -11,8 +10,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
@@ -34,6 +33,10 @@ type AdminDeps struct {
 	Triggers  func(appID apps.AppID) []string
 	// OpenDialog opens an interactive dialog (the install consent).
 	OpenDialog func(req model.OpenDialogRequest) error
+	// Sealer seals the consent dialog's state for the admin who opens it.
+	Sealer *dialog.Sealer
+	// Post sends an ephemeral post to a user (the outcome of an install).
+	Post func(userID string, post *model.Post)
 	// DialogURL receives dialog submissions; AutocompleteURL + "/<kind>"
 	// lists app IDs for autocomplete.
 	DialogURL, AutocompleteURL string
@@ -106,11 +109,15 @@ func (h *Handler) installListed(ctx context.Context, args *model.CommandArgs, re
 	if args.TriggerId == "" {
 		return nil, errors.New("this client cannot show the consent dialog; use the REST API (POST /plugins/lambda-apps/api/v1/install-app)")
 	}
-	dialog, err := ConsentDialog(m)
+	d, st, err := ConsentDialog(m)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.deps.Admin.OpenDialog(model.OpenDialogRequest{TriggerId: args.TriggerId, URL: h.deps.Admin.DialogURL, Dialog: dialog}); err != nil {
+	st.ChannelID = args.ChannelId // where the outcome is posted
+	if d.State, err = h.deps.Admin.Sealer.Seal(args.UserId, st); err != nil {
+		return nil, fmt.Errorf("could not open the consent dialog: %w", err)
+	}
+	if err := h.deps.Admin.OpenDialog(model.OpenDialogRequest{TriggerId: args.TriggerId, URL: h.deps.Admin.DialogURL, Dialog: d}); err != nil {
 		return nil, fmt.Errorf("could not open the consent dialog: %w", err)
 	}
 	return &model.CommandResponse{}, nil
@@ -220,26 +227,32 @@ func (h *Handler) lifecycleStep(step string) func(context.Context, *model.Comman
 	}
 }
 
-// SubmitConsent handles the install consent dialog.
-func (h *Handler) SubmitConsent(ctx context.Context, userID string, req *model.SubmitDialogRequest) (*model.SubmitDialogResponse, *install.Result) {
-	var st appcmd.DialogState
-	if err := json.Unmarshal([]byte(req.State), &st); err != nil || st.Kind != appcmd.KindConsent {
-		return &model.SubmitDialogResponse{Error: "This is not an install dialog."}, nil
+// SubmitConsent installs the app of a consent dialog that an admin
+// submitted; st is the dialog's state, already unsealed (so it was issued to
+// this user by this plugin). The outcome is posted to the admin.
+func (h *Handler) SubmitConsent(ctx context.Context, userID string, st dialog.State, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
+	if st.Kind != dialog.KindConsent {
+		return &model.SubmitDialogResponse{Error: "This is not an install dialog."}
 	}
 	if req.Cancelled {
-		return &model.SubmitDialogResponse{}, nil
+		return &model.SubmitDialogResponse{}
 	}
 	if !h.deps.IsSystemAdmin(userID) {
-		return &model.SubmitDialogResponse{Error: "Only system administrators can install apps."}, nil
+		return &model.SubmitDialogResponse{Error: "Only system administrators can install apps."}
 	}
 	if v, asked := req.Submission["consent"]; asked && v != true {
-		return &model.SubmitDialogResponse{Errors: map[string]string{"consent": "Check the box to agree, or cancel."}}, nil
+		return &model.SubmitDialogResponse{Errors: map[string]string{"consent": "Check the box to agree, or cancel."}}
 	}
 	res, err := h.deps.Admin.Lifecycle.Install(ctx, install.Request{AppID: st.AppID, Version: st.Version, ActingUserID: userID})
 	if err != nil {
-		return &model.SubmitDialogResponse{Error: "Install failed: " + err.Error()}, nil
+		return &model.SubmitDialogResponse{Error: "Install failed: " + err.Error()}
 	}
-	return &model.SubmitDialogResponse{}, res
+	if res != nil && res.App != nil && h.deps.Admin.Post != nil {
+		h.deps.Admin.Post(userID, &model.Post{
+			UserId: res.App.BotUserID, ChannelId: st.ChannelID, Message: strings.Join(res.Messages, "\n\n"),
+		})
+	}
+	return &model.SubmitDialogResponse{}
 }
 
 func cell(s string) string {

@@ -2,7 +2,7 @@ package command
 
 import (
 	"context"
-	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -72,13 +72,16 @@ func adminHandler(lc *fakeLifecycle, dialogs *[]model.OpenDialogRequest) *Handle
 			Installed:  func() []*store.InstalledApp { return installed },
 			Triggers:   func(apps.AppID) []string { return []string{"hello"} },
 			OpenDialog: func(r model.OpenDialogRequest) error { *dialogs = append(*dialogs, r); return nil },
+			Sealer:     testSealer,
 			DialogURL:  "/plugins/lambda-apps/api/v1/dialog", AutocompleteURL: "/plugins/lambda-apps/api/v1/autocomplete",
 		},
 	})
 }
 
+var testSealer = &dialog.Sealer{Secret: func() (string, error) { return strings.Repeat("s", 64), nil }}
+
 func run(h *Handler, user, line, trigger string) string {
-	return h.Execute(context.Background(), &model.CommandArgs{UserId: user, Command: line, TriggerId: trigger}).Text
+	return h.Execute(context.Background(), &model.CommandArgs{UserId: user, Command: line, TriggerId: trigger, ChannelId: "c1"}).Text
 }
 
 func TestInstallListed(t *testing.T) {
@@ -108,23 +111,29 @@ func TestInstallListed(t *testing.T) {
 	assert.Contains(t, run(h, "admin", "/apps install", ""), "usage")
 
 	// The dialog's submission installs only with consent, only for admins.
-	submit := func(user string, consent any) (*model.SubmitDialogResponse, *install.Result) {
-		return h.SubmitConsent(context.Background(), user, &model.SubmitDialogRequest{State: d.Dialog.State, Submission: map[string]any{"consent": consent}})
+	st, err := testSealer.Open("admin", d.Dialog.State)
+	require.NoError(t, err, "the consent state is sealed for the admin who opened it")
+	assert.Equal(t, dialog.KindConsent, st.Kind)
+	assert.Equal(t, "c1", st.ChannelID)
+	var posts []*model.Post
+	h.deps.Admin.Post = func(userID string, p *model.Post) { posts = append(posts, p) }
+	submit := func(user string, consent any) *model.SubmitDialogResponse {
+		return h.SubmitConsent(context.Background(), user, st, &model.SubmitDialogRequest{State: d.Dialog.State, Submission: map[string]any{"consent": consent}})
 	}
-	resp, res := submit("admin", false)
+	resp := submit("admin", false)
 	assert.NotEmpty(t, resp.Errors["consent"])
-	assert.Nil(t, res)
-	resp, _ = submit("user", true)
+	assert.Empty(t, lc.installed)
+	resp = submit("user", true)
 	assert.Contains(t, resp.Error, "Only system administrators")
-	resp, res = submit("admin", true)
+	resp = submit("admin", true)
 	assert.Empty(t, resp.Error)
-	require.NotNil(t, res)
 	require.Len(t, lc.installed, 1)
 	assert.Equal(t, install.Request{AppID: "hello", Version: "2.0.0", ActingUserID: "admin"}, lc.installed[0])
+	require.Len(t, posts, 1, "the outcome is posted to the admin")
+	assert.Equal(t, "c1", posts[0].ChannelId)
 
-	var st appcmd.DialogState
-	require.NoError(t, json.Unmarshal([]byte(d.Dialog.State), &st))
-	assert.Equal(t, appcmd.KindConsent, st.Kind)
+	st.Kind = dialog.KindForm
+	assert.Contains(t, h.SubmitConsent(context.Background(), "admin", st, &model.SubmitDialogRequest{}).Error, "not an install dialog")
 }
 
 func TestListAndLifecycleCommands(t *testing.T) {

@@ -1,14 +1,13 @@
 package command
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/server/appcmd"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 )
 
 var permissionText = map[apps.Permission]string{
@@ -72,12 +71,10 @@ func ConsentText(m *apps.Manifest) string {
 	return b.String()
 }
 
-// ConsentDialog is the interactive dialog that installs an app.
-func ConsentDialog(m *apps.Manifest) (model.Dialog, error) {
-	st, err := json.Marshal(appcmd.DialogState{Kind: appcmd.KindConsent, AppID: m.AppID, Version: m.Version})
-	if err != nil {
-		return model.Dialog{}, err
-	}
+// ConsentDialog is the interactive dialog that installs an app, and the
+// state its submission must come back with (sealed by the caller).
+func ConsentDialog(m *apps.Manifest) (model.Dialog, dialog.State, error) {
+	st := dialog.State{Kind: dialog.KindConsent, Where: dialog.Where{AppID: m.AppID}, Version: m.Version}
 	title := "Install " + m.DisplayName
 	if len(title) > model.DialogTitleMaxLength {
 		title = "Install app"
@@ -87,7 +84,6 @@ func ConsentDialog(m *apps.Manifest) (model.Dialog, error) {
 		Title:            title,
 		IntroductionText: ConsentText(m),
 		SubmitLabel:      "Install",
-		State:            string(st),
 	}
 	if len(m.RequestedPermissions)+len(m.RequestedLocations) > 0 {
 		d.Elements = []model.DialogElement{{
@@ -95,5 +91,5 @@ func ConsentDialog(m *apps.Manifest) (model.Dialog, error) {
 			Placeholder: "I agree to give the app these permissions",
 		}}
 	}
-	return d, d.IsValid()
+	return d, st, d.IsValid()
 }

@@ -29,10 +29,6 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 		writeCallError(w, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err))
 		return
 	}
-	if ch := creq.Context.ChannelID; ch != "" && !a.canRead(UserID(r), ch) {
-		writeCallError(w, http.StatusForbidden, errors.New("you cannot read the channel of this call"))
-		return
-	}
 	resp, err := a.Call(r.Context(), UserID(r), creq)
 	if err != nil {
 		code := callErrorStatus(err)
@@ -49,7 +45,7 @@ func callErrorStatus(err error) int {
 	switch {
 	case errors.Is(err, appcall.ErrBadRequest):
 		return http.StatusBadRequest
-	case errors.Is(err, appcall.ErrForbiddenPath), errors.Is(err, appcall.ErrDisabled):
+	case errors.Is(err, appcall.ErrForbiddenPath), errors.Is(err, appcall.ErrDisabled), errors.Is(err, appcall.ErrForbidden):
 		return http.StatusForbidden
 	case errors.Is(err, appcall.ErrNotInstalled), errors.Is(err, appcall.ErrNoFunction):
 		return http.StatusNotFound

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,20 +55,28 @@ func newCallStack(t *testing.T, fnTimeout int) *callStack {
 	st := store.NewApps(&pluginapi.MemoryStore{}, nil)
 	require.NoError(t, st.Put(&store.InstalledApp{Manifest: m, BotUserID: "bot-id"}))
 	calls := appcall.New(appcall.Deps{
-		Apps:    st,
-		Invoker: func() (appcall.Invoker, error) { return invoker, nil },
-		Timeout: func() time.Duration { return 30 * time.Second },
-		SiteURL: func() string { return "http://mattermost.test" },
+		Apps:       st,
+		Invoker:    func() (appcall.Invoker, error) { return invoker, nil },
+		Timeout:    func() time.Duration { return 30 * time.Second },
+		SiteURL:    func() string { return "http://mattermost.test" },
+		Mattermost: readsOnlyCh{},
 	})
 	router := httpapi.NewRouter(httpapi.Deps{
-		Status:         func(context.Context) status.Report { return status.Report{} },
-		IsSystemAdmin:  func(string) bool { return false },
-		Log:            nopLog{},
-		Call:           calls.UserCall,
-		CanReadChannel: func(_, channelID string) bool { return channelID == "ch" },
+		Status:        func(context.Context) status.Report { return status.Report{} },
+		IsSystemAdmin: func(string) bool { return false },
+		Log:           nopLog{},
+		Call:          calls.UserCall,
 	})
 	return &callStack{router: router, lambda: lam, fn: fn}
 }
+
+// readsOnlyCh is a Mattermost where the user reads one channel, "ch".
+type readsOnlyCh struct{}
+
+func (readsOnlyCh) GetChannel(id string) (*model.Channel, error) { return &model.Channel{Id: id}, nil }
+func (readsOnlyCh) GetPost(string) (*model.Post, error)          { return nil, errors.New("not found") }
+func (readsOnlyCh) CanReadChannel(_, channelID string) bool      { return channelID == "ch" }
+func (readsOnlyCh) CanViewTeam(string, string) bool              { return false }
 
 type callResult struct {
 	Type  string          `json:"type"`

@@ -50,8 +50,9 @@ type Deps struct {
 	Refresh func(ctx context.Context) (any, error)
 	// Lifecycle installs, uninstalls, enables and disables apps.
 	Lifecycle Lifecycle
-	// Bindings returns the merged bindings of the enabled apps.
-	Bindings func(ctx context.Context, w bindings.Where) []apps.Binding
+	// Bindings returns the merged bindings of the enabled apps; it fails
+	// (appcall.ErrForbidden) for a context the user may not use.
+	Bindings func(ctx context.Context, w bindings.Where) ([]apps.Binding, error)
 	// SubmitDialog handles submissions of the plugin's interactive dialogs.
 	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
 	// DialogLookup answers lookups of dynamic selects in the plugin's
@@ -66,9 +67,6 @@ type Deps struct {
 	// Suggest looks up the choices of an app command's dynamic_select
 	// argument (GET /lookup/{token}, called by the server's autocomplete).
 	Suggest func(ctx context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error)
-	// CanReadChannel reports whether the user may read the channel: the
-	// channel named in a call or bindings context must be theirs to see.
-	CanReadChannel func(userID, channelID string) bool
 }
 
 type api struct{ Deps }
@@ -189,16 +187,12 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"),
 		UserAgent: firstNonEmpty(q.Get("user_agent_type"), q.Get("user_agent"), "webapp"),
 	}
-	if where.ChannelID != "" && !a.canRead(where.UserID, where.ChannelID) {
-		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+	list, err := a.Bindings(r.Context(), where)
+	if err != nil {
+		WriteError(w, callErrorStatus(err), err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, apps.NewDataResponse(a.Bindings(r.Context(), where)))
-}
-
-// canRead checks channel access; without a checker nothing is readable.
-func (a *api) canRead(userID, channelID string) bool {
-	return a.CanReadChannel != nil && a.CanReadChannel(userID, channelID)
+	WriteJSON(w, http.StatusOK, apps.NewDataResponse(list))
 }
 
 func firstNonEmpty(values ...string) string {

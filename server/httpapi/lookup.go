@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 )
 
@@ -21,11 +22,11 @@ func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
 		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"), RootID: q.Get("root_id"),
 		Token: mux.Vars(r)["token"], UserInput: q.Get("user_input"), Parsed: q.Get("parsed"),
 	}
-	if req.ChannelID != "" && !a.CanReadChannel(req.UserID, req.ChannelID) {
-		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
+	items, err := a.Suggest(r.Context(), req)
+	if errors.Is(err, appcall.ErrForbidden) {
+		WriteError(w, http.StatusForbidden, err)
 		return
 	}
-	items, err := a.Suggest(r.Context(), req)
 	if err != nil {
 		a.Log.Warn("App command lookup failed", "user_id", req.UserID, "error", err.Error())
 		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + err.Error()}}
@@ -43,14 +44,13 @@ func (a *api) postDialogLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := UserID(r)
-	if req.ChannelId != "" && !a.CanReadChannel(user, req.ChannelId) {
-		WriteError(w, http.StatusForbidden, errors.New("you cannot read this channel"))
-		return
-	}
 	resp, err := a.DialogLookup(r.Context(), user, &req)
 	switch {
 	case errors.Is(err, appcmd.ErrBadLookup):
 		WriteError(w, http.StatusBadRequest, err)
+		return
+	case errors.Is(err, appcall.ErrForbidden):
+		WriteError(w, http.StatusForbidden, err)
 		return
 	case err != nil:
 		a.Log.Warn("Dialog lookup failed", "user_id", user, "error", err.Error())

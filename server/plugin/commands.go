@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
-	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/command"
 )
 
@@ -69,6 +67,10 @@ func (c commandAPI) SendEphemeralPost(userID string, post *model.Post) {
 	c.p.API.SendEphemeralPost(userID, post)
 }
 
+func (c commandAPI) CanReadChannel(userID, channelID string) bool {
+	return c.p.canReadChannel(userID, channelID)
+}
+
 func (c commandAPI) UserID(name string) (string, error) {
 	u, err := c.p.client.User.GetByUsername(name)
 	if err != nil {
@@ -93,23 +95,6 @@ func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*
 		return p.command.Execute(ctx, args), nil
 	}
 	return p.appCommands.Execute(ctx, args), nil
-}
-
-// submitDialog handles every interactive dialog the plugin opened: install
-// consent and apps' forms.
-func (p *Plugin) submitDialog(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
-	var st appcmd.DialogState
-	_ = json.Unmarshal([]byte(req.State), &st)
-	if st.Kind != appcmd.KindConsent {
-		return p.appCommands.SubmitDialog(ctx, userID, req)
-	}
-	resp, res := p.command.SubmitConsent(ctx, userID, req)
-	if res != nil && res.App != nil {
-		p.API.SendEphemeralPost(userID, &model.Post{
-			UserId: res.App.BotUserID, ChannelId: req.ChannelId, Message: strings.Join(res.Messages, "\n\n"),
-		})
-	}
-	return resp
 }
 
 // autocomplete lists app IDs for the /apps sub-commands.

@@ -22,6 +22,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
+	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/expand"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
@@ -96,19 +97,21 @@ func (p *Plugin) OnActivate() error {
 	p.expander = expand.New(expandAPI{p.client})
 	p.expander.WebhookSecret = p.apps.WebhookSecret
 	p.calls = appcall.New(appcall.Deps{
-		Apps:    p.apps,
-		Expand:  p.expander.Expand,
-		Invoker: func() (appcall.Invoker, error) { return p.services().invoker() },
-		Timeout: func() time.Duration { return p.services().cfg.CallTimeout },
-		SiteURL: p.siteURL,
+		Apps:       p.apps,
+		Mattermost: expandAPI{p.client},
+		Expand:     p.expander.Expand,
+		Invoker:    func() (appcall.Invoker, error) { return p.services().invoker() },
+		Timeout:    func() time.Duration { return p.services().cfg.CallTimeout },
+		SiteURL:    p.siteURL,
 	})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.siteURL, Log: &p.client.Log})
 	p.install = install.New(install.Deps{
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
 		OpenIcon: p.openIcon, Log: &p.client.Log, OnChange: p.appChanged,
 	})
+	sealer := &dialog.Sealer{Secret: p.apps.DialogStateSecret}
 	p.appCommands = appcmd.New(appcmd.Deps{
-		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log,
+		Apps: p.apps, Bindings: p.binds, Calls: p.calls, API: commandAPI{p}, Log: &p.client.Log, Sealer: sealer,
 		DialogURL: dialogURL, DialogLookupURL: dialogLookupURL, LookupURL: lookupURL,
 		Reserved: []string{command.Trigger}, DialogForms: p.dialogForms,
 	})
@@ -122,17 +125,19 @@ func (p *Plugin) OnActivate() error {
 			OpenDialog: func(req model.OpenDialogRequest) error {
 				return commandAPI{p}.OpenInteractiveDialog(req)
 			},
+			Sealer: sealer, Post: commandAPI{p}.SendEphemeralPost,
 			DialogURL: dialogURL, AutocompleteURL: autocompleteURL,
 		},
 	})
+	p.appCommands.Consent = p.command
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Status: p.status, IsSystemAdmin: p.isSystemAdmin, Log: &p.client.Log,
 		Call: p.userCall, OpenStatic: p.openStatic,
-		Bindings: p.binds.ForUser, CanReadChannel: p.canReadChannel,
+		Bindings:     p.binds.ForUser,
 		Catalog:      func() any { return p.catalog.View() },
 		Refresh:      func(ctx context.Context) (any, error) { return p.refresh(ctx) },
 		Lifecycle:    p.install,
-		SubmitDialog: p.submitDialog,
+		SubmitDialog: p.appCommands.SubmitDialog,
 		Autocomplete: p.autocomplete,
 		Suggest:      p.appCommands.Suggest,
 		DialogLookup: p.appCommands.DialogLookup,

@@ -9,5 +9,7 @@ const (
 	installedAppPrefix = "app/"
 	// AppDataPrefix + app ID + "/" is reserved for an app's own data.
 	AppDataPrefix = "appdata/"
+	// dialogStateSecretKey holds the key that signs dialog states.
+	dialogStateSecretKey = "secret/dialog-state"
 	// The catalog cache key lives in the catalog package ("catalog.v1").
 )

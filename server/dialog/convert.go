@@ -1,7 +1,10 @@
-package appcmd
+// Package dialog turns app forms into Mattermost interactive dialogs and
+// their submissions back into call values, and keeps what a dialog must
+// remember (the State) sealed while the client holds it.
+package dialog
 
 import (
-	"encoding/json"
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -9,35 +12,6 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-)
-
-// DialogState travels with an interactive dialog (model.Dialog.State) and
-// comes back with its submission: what to call, and where.
-type DialogState struct {
-	Kind       string               `json:"k"` // "form" (an app's form) or "consent" (install)
-	AppID      apps.AppID           `json:"a"`
-	Version    apps.AppVersion      `json:"v,omitempty"`
-	Call       *apps.Call           `json:"c,omitempty"`
-	Location   apps.Location        `json:"l,omitempty"`
-	ChannelID  string               `json:"ch,omitempty"`
-	TeamID     string               `json:"t,omitempty"`
-	PostID     string               `json:"p,omitempty"`
-	RootPostID string               `json:"r,omitempty"`
-	Fields     map[string]fieldInfo `json:"f,omitempty"`
-}
-
-type fieldInfo struct {
-	Type    apps.FieldType      `json:"t,omitempty"`
-	Options []apps.SelectOption `json:"o,omitempty"`
-	Multi   bool                `json:"m,omitempty"`
-	// Lookup is a dynamic select's lookup call, for DialogLookup.
-	Lookup *apps.Call `json:"l,omitempty"`
-}
-
-// Dialog kinds.
-const (
-	KindForm    = "form"
-	KindConsent = "consent"
 )
 
 // truncate shortens s to at most n bytes (the dialog limits count bytes),
@@ -54,22 +28,17 @@ func truncate(s string, n int) string {
 	return s[:max(cut, 0)] + ellipsis
 }
 
-// FormToDialog builds the interactive dialog for an app's form. Markdown
-// fields become part of the introduction text; field types map to the
-// dialog's element types.
-func FormToDialog(form *apps.Form, st DialogState, fallbackTitle string) (model.Dialog, error) {
-	return FormToDynamicDialog(form, st, fallbackTitle, "")
-}
-
-// FormToDynamicDialog is FormToDialog where the client looks up the choices
-// of dynamic_select fields as the user types (Mattermost 11 dialogs): such
+// FromForm builds the interactive dialog for an app's form opened at where,
+// and the state its submission must come back with; the caller seals the
+// state into the dialog (Sealer.Seal) before opening it. Markdown fields
+// become part of the introduction text; field types map to the dialog's
+// element types. With lookupURL set, the client looks up the choices of
+// dynamic_select fields as the user types (Mattermost 11 dialogs): such
 // fields become "dynamic" selects that ask lookupURL. With lookupURL empty,
 // a dynamic_select without choices is free text.
-func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupURL string) (model.Dialog, error) {
-	st.Kind = KindForm
-	st.Call = form.Submit
-	st.Fields = map[string]fieldInfo{}
-	title := firstNonEmpty(form.Title, fallbackTitle, "App")
+func FromForm(form *apps.Form, where Where, fallbackTitle, lookupURL string) (model.Dialog, State, error) {
+	st := State{Kind: KindForm, Where: where, Call: form.Submit, Fields: map[string]Field{}}
+	title := cmp.Or(form.Title, fallbackTitle, "App")
 	intro := []string{}
 	if form.Header != "" {
 		intro = append(intro, form.Header)
@@ -77,7 +46,7 @@ func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupU
 	var elements []model.DialogElement
 	for _, f := range form.Fields {
 		if f.Type == apps.FieldTypeMarkdown {
-			if d := firstNonEmpty(f.Description, valueString(f.Value)); d != "" {
+			if d := cmp.Or(f.Description, valueString(f.Value)); d != "" {
 				intro = append(intro, d)
 			}
 			continue
@@ -87,7 +56,7 @@ func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupU
 		}
 		el := model.DialogElement{
 			Name:        f.Name,
-			DisplayName: truncate(firstNonEmpty(f.ModalLabel, f.Label, f.Name), model.DialogElementDisplayNameMaxLength),
+			DisplayName: truncate(cmp.Or(f.ModalLabel, f.Label, f.Name), model.DialogElementDisplayNameMaxLength),
 			HelpText:    truncate(f.Description, model.DialogElementHelpTextMaxLength),
 			Placeholder: f.Hint,
 			Optional:    !f.IsRequired,
@@ -99,7 +68,7 @@ func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupU
 			if def == "true" || def == "false" {
 				el.Default = def
 			}
-			el.Placeholder = truncate(firstNonEmpty(f.Hint, f.Description, f.Label), model.DialogElementBoolMaxLength)
+			el.Placeholder = truncate(cmp.Or(f.Hint, f.Description, f.Label), model.DialogElementBoolMaxLength)
 		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect:
 			if f.Type == apps.FieldTypeDynamicSelect && len(f.Options) == 0 && f.Lookup != nil && lookupURL != "" {
 				el.Type, el.DataSource, el.DataSourceURL, el.MultiSelect = "select", "dynamic", lookupURL, f.Multiselect
@@ -141,7 +110,7 @@ func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupU
 			el.Placeholder = truncate(el.Placeholder, limit)
 			el.Default = truncate(el.Default, limit)
 		}
-		info := fieldInfo{Type: f.Type, Options: f.Options, Multi: f.Multiselect && el.Type == "select"}
+		info := Field{Type: f.Type, Options: f.Options, Multi: f.Multiselect && el.Type == "select", Dynamic: f.Type == apps.FieldTypeDynamicSelect}
 		if el.DataSource == "dynamic" {
 			info.Lookup = f.Lookup
 		}
@@ -151,25 +120,20 @@ func FormToDynamicDialog(form *apps.Form, st DialogState, fallbackTitle, lookupU
 	if form.Footer != "" {
 		intro = append(intro, "_"+form.Footer+"_")
 	}
-	state, err := json.Marshal(st)
-	if err != nil {
-		return model.Dialog{}, err
-	}
 	d := model.Dialog{
 		CallbackId:       string(st.AppID),
 		Title:            truncate(title, model.DialogTitleMaxLength),
 		IntroductionText: strings.Join(intro, "\n\n"),
 		Elements:         elements,
 		SubmitLabel:      "Submit",
-		State:            string(state),
 	}
 	if strings.HasPrefix(form.Icon, "https://") || strings.HasPrefix(form.Icon, "http://") {
 		d.IconURL = form.Icon
 	}
 	if err := d.IsValid(); err != nil {
-		return model.Dialog{}, fmt.Errorf("the app's form cannot be shown as a dialog: %w", err)
+		return model.Dialog{}, State{}, fmt.Errorf("the app's form cannot be shown as a dialog: %w", err)
 	}
-	return d, nil
+	return d, st, nil
 }
 
 // selectOptions are the dialog options of a select field and its default.
@@ -183,7 +147,7 @@ func selectOptions(f apps.Field) ([]*model.PostActionOptions, string) {
 	var opts []*model.PostActionOptions
 	def := ""
 	for _, o := range f.Options {
-		opts = append(opts, &model.PostActionOptions{Text: firstNonEmpty(o.Label, o.Value), Value: o.Value})
+		opts = append(opts, &model.PostActionOptions{Text: cmp.Or(o.Label, o.Value), Value: o.Value})
 		if def == "" && (wanted[o.Value] || wanted[o.Label]) {
 			def = o.Value
 		}
@@ -209,9 +173,12 @@ func fieldValues(v any) []string {
 
 // SubmissionValues turns a dialog submission into call values, the way the
 // Apps framework sends them: selects as {"label","value"}, multiselects as
-// lists of them.
-func SubmissionValues(st DialogState, submission map[string]any) map[string]any {
+// lists of them. Fields the form did not have are dropped. A static
+// select's value must be one the form offered: any other is returned as a
+// field error (name -> message), since only a changed request can send it.
+func SubmissionValues(st State, submission map[string]any) (map[string]any, map[string]string) {
 	values := map[string]any{}
+	var errs map[string]string
 	for name, v := range submission {
 		info, known := st.Fields[name]
 		if !known {
@@ -221,6 +188,13 @@ func SubmissionValues(st DialogState, submission map[string]any) map[string]any 
 		switch info.Type {
 		case apps.FieldTypeStaticSelect, apps.FieldTypeDynamicSelect, apps.FieldTypeUser, apps.FieldTypeChannel:
 			chosen := chosenOptions(info, v)
+			if bad := notOffered(info, chosen); bad != "" {
+				if errs == nil {
+					errs = map[string]string{}
+				}
+				errs[name] = fmt.Sprintf("%q is not one of the choices.", bad)
+				continue
+			}
 			switch {
 			case len(chosen) == 0:
 			case info.Multi:
@@ -235,13 +209,27 @@ func SubmissionValues(st DialogState, submission map[string]any) map[string]any 
 			values[name] = v
 		}
 	}
-	return values
+	return values, errs
+}
+
+// notOffered returns the first chosen value of a static select that is not
+// one of its options ("" when all are).
+func notOffered(info Field, chosen []apps.SelectOption) string {
+	if info.Type != apps.FieldTypeStaticSelect {
+		return "" // dynamic selects, users and channels: checked elsewhere
+	}
+	for _, c := range chosen {
+		if !isOption(info.Options, c.Value) {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 // chosenOptions reads the value of a select element: one value, several
 // (a list, or comma-separated when a client joins them) for a multiselect.
 // Values are labelled from the field's options.
-func chosenOptions(info fieldInfo, v any) []apps.SelectOption {
+func chosenOptions(info Field, v any) []apps.SelectOption {
 	var raw []string
 	switch v := v.(type) {
 	case string:
@@ -265,7 +253,7 @@ func chosenOptions(info fieldInfo, v any) []apps.SelectOption {
 		opt := apps.SelectOption{Value: r, Label: r}
 		for _, o := range info.Options {
 			if o.Value == r {
-				opt.Label = firstNonEmpty(o.Label, o.Value)
+				opt.Label = cmp.Or(o.Label, o.Value)
 			}
 		}
 		out = append(out, opt)

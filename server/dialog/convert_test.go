@@ -1,4 +1,4 @@
-package appcmd
+package dialog
 
 import (
 	"encoding/json"
@@ -28,8 +28,9 @@ const surveyForm = `{"title":"A rather long survey title that does not fit","hea
 func TestFormToDialog(t *testing.T) {
 	var form apps.Form
 	require.NoError(t, json.Unmarshal([]byte(surveyForm), &form))
-	d, err := FormToDialog(&form, DialogState{AppID: "hello", ChannelID: "c1"}, "Hello")
+	d, st, err := FromForm(&form, Where{AppID: "hello", ChannelID: "c1"}, "Hello", "")
 	require.NoError(t, err)
+	assert.Empty(t, d.State, "the caller seals the state")
 	assert.NoError(t, (&model.OpenDialogRequest{TriggerId: "x", URL: "/plugins/x", Dialog: d}).IsValid())
 	assert.LessOrEqual(t, len([]rune(d.Title)), model.DialogTitleMaxLength)
 	assert.True(t, strings.HasSuffix(d.Title, "…"))
@@ -51,19 +52,48 @@ func TestFormToDialog(t *testing.T) {
 	assert.Equal(t, "users", byName["who"].DataSource)
 	assert.Equal(t, "channels", byName["where"].DataSource)
 
-	var st DialogState
-	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
 	assert.Equal(t, KindForm, st.Kind)
 	assert.Equal(t, "/survey/submit", st.Call.Path)
 	assert.Equal(t, "c1", st.ChannelID)
 
-	values := SubmissionValues(st, map[string]any{
+	values, errs := SubmissionValues(st, map[string]any{
 		"name": "Ada", "bio": "", "color": "r", "agree": false, "who": "uid", "where": "", "injected": "x",
 	})
+	assert.Empty(t, errs)
 	assert.Equal(t, map[string]any{
 		"name": "Ada", "color": apps.SelectOption{Label: "Red", Value: "r"}, "agree": false,
 		"who": apps.SelectOption{Label: "uid", Value: "uid"},
 	}, values)
+}
+
+func TestSubmissionValuesRefuseStaticValuesNotOffered(t *testing.T) {
+	st := State{Kind: KindForm, Fields: map[string]Field{
+		"color": {Type: apps.FieldTypeStaticSelect, Options: []apps.SelectOption{{Label: "Red", Value: "r"}}},
+		"tags":  {Type: apps.FieldTypeStaticSelect, Multi: true, Options: []apps.SelectOption{{Value: "a"}, {Value: "b"}}},
+		"topic": {Type: apps.FieldTypeDynamicSelect, Dynamic: true, Options: []apps.SelectOption{{Value: "go"}}},
+	}}
+	for _, tc := range []struct {
+		name       string
+		submission map[string]any
+		errField   string
+	}{
+		{"static value offered", map[string]any{"color": "r"}, ""},
+		{"static value not offered", map[string]any{"color": "admin"}, "color"},
+		{"one of a multiselect not offered", map[string]any{"tags": []any{"a", "z"}}, "tags"},
+		{"joined multiselect offered", map[string]any{"tags": "a,b"}, ""},
+		{"dynamic value typed by the user", map[string]any{"topic": "rust"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			values, errs := SubmissionValues(st, tc.submission)
+			if tc.errField == "" {
+				assert.Empty(t, errs)
+				assert.Len(t, values, len(tc.submission))
+				return
+			}
+			assert.Contains(t, errs, tc.errField)
+			assert.NotContains(t, values, tc.errField, "a refused value is never passed on")
+		})
+	}
 }
 
 func TestFormToDialogSubmitButtonsAndMultiselect(t *testing.T) {
@@ -74,7 +104,7 @@ func TestFormToDialogSubmitButtonsAndMultiselect(t *testing.T) {
 		{Name: "people", Type: apps.FieldTypeUser, Multiselect: true},
 		{Name: "note", Type: apps.FieldTypeText, Multiselect: true},
 	}}
-	d, err := FormToDialog(form, DialogState{AppID: "hello"}, "Hello")
+	d, st, err := FromForm(form, Where{AppID: "hello"}, "Hello", "")
 	require.NoError(t, err)
 	require.Len(t, d.Elements, 4)
 	action, tags, people, note := d.Elements[0], d.Elements[1], d.Elements[2], d.Elements[3]
@@ -85,9 +115,8 @@ func TestFormToDialogSubmitButtonsAndMultiselect(t *testing.T) {
 	assert.True(t, people.MultiSelect)
 	assert.False(t, note.MultiSelect, "multiselect is for selects only")
 
-	var st DialogState
-	require.NoError(t, json.Unmarshal([]byte(d.State), &st))
-	values := SubmissionValues(st, map[string]any{"action": "no", "people": "u1,u2", "tags": "", "note": "a,b"})
+	values, errs := SubmissionValues(st, map[string]any{"action": "no", "people": "u1,u2", "tags": "", "note": "a,b"})
+	assert.Empty(t, errs)
 	assert.Equal(t, map[string]any{
 		"action": apps.SelectOption{Label: "Reject", Value: "no"},
 		"people": []apps.SelectOption{{Label: "u1", Value: "u1"}, {Label: "u2", Value: "u2"}},

@@ -1,0 +1,90 @@
+package appcall
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+)
+
+// ContextAPI is what the context checks read from Mattermost.
+type ContextAPI interface {
+	GetChannel(channelID string) (*model.Channel, error)
+	GetPost(postID string) (*model.Post, error)
+	CanReadChannel(userID, channelID string) bool
+	CanViewTeam(userID, teamID string) bool
+}
+
+// verifyContext checks the Mattermost context a user's call carries: every
+// ID names something that exists and that the user may see, and they agree
+// with each other (the post is in the channel, the channel in the team).
+// The error names the field; it says nothing about objects the user cannot
+// see beyond "you cannot use it".
+func verifyContext(api ContextAPI, userID string, c *apps.Context) error {
+	forbidden := func(field, why string) error {
+		return fmt.Errorf("%w: context.%s: %s", ErrForbidden, field, why)
+	}
+	if c.ChannelID != "" && !api.CanReadChannel(userID, c.ChannelID) {
+		return forbidden("channel_id", "you cannot read this channel")
+	}
+	if c.TeamID != "" && !api.CanViewTeam(userID, c.TeamID) {
+		return forbidden("team_id", "you are not a member of this team")
+	}
+	if c.ChannelID != "" && c.TeamID != "" {
+		ch, err := api.GetChannel(c.ChannelID)
+		if err != nil {
+			return forbidden("channel_id", "no such channel")
+		}
+		if ch.TeamId != "" && ch.TeamId != c.TeamID { // DMs and group messages belong to no team
+			return forbidden("team_id", "the channel is not in this team")
+		}
+	}
+	for _, p := range []struct{ field, id string }{{"post_id", c.PostID}, {"root_post_id", c.RootPostID}} {
+		if p.id == "" {
+			continue
+		}
+		post, err := api.GetPost(p.id)
+		if err != nil || post.DeleteAt != 0 {
+			return forbidden(p.field, "no such post")
+		}
+		switch {
+		case c.ChannelID != "" && post.ChannelId != c.ChannelID:
+			return forbidden(p.field, "the post is not in the channel of the call")
+		case c.ChannelID == "" && !api.CanReadChannel(userID, post.ChannelId):
+			return forbidden(p.field, "you cannot read this post's channel")
+		case p.field == "root_post_id" && post.RootId != "":
+			return forbidden(p.field, "the post is a reply, not the root of a thread")
+		}
+	}
+	return nil
+}
+
+// verifiedKey marks a context whose call context was verified for a user,
+// so that the calls one request makes to several apps (bindings) check the
+// shared context once.
+type verifiedKey struct{}
+
+type verified struct {
+	userID                                string
+	channelID, teamID, postID, rootPostID string
+}
+
+func verifiedOf(userID string, c *apps.Context) verified {
+	return verified{userID, c.ChannelID, c.TeamID, c.PostID, c.RootPostID}
+}
+
+// VerifyContext checks a user's call context once and returns a context
+// under which UserCall does not check the same call context again.
+func (s *Service) VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error) {
+	if err := verifyContext(s.Mattermost, userID, c); err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, verifiedKey{}, verifiedOf(userID, c)), nil
+}
+
+func alreadyVerified(ctx context.Context, userID string, c *apps.Context) bool {
+	v, ok := ctx.Value(verifiedKey{}).(verified)
+	return ok && v == verifiedOf(userID, c)
+}

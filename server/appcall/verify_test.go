@@ -1,0 +1,137 @@
+package appcall
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+)
+
+// fakeMM is a small Mattermost: user "u" is on team t1 and reads channels
+// ch1 and ch2 (team t1) and the DM dm1; ch3 is on t1 but private to others;
+// cx is on team t2.
+type fakeMM struct {
+	channels map[string]*model.Channel
+	posts    map[string]*model.Post
+	readable map[string]bool
+	teams    map[string]bool
+	rpcs     int
+}
+
+func newFakeMM() *fakeMM {
+	return &fakeMM{
+		channels: map[string]*model.Channel{
+			"ch1": {Id: "ch1", TeamId: "t1"}, "ch2": {Id: "ch2", TeamId: "t1"}, "ch3": {Id: "ch3", TeamId: "t1"},
+			"dm1": {Id: "dm1"}, "cx": {Id: "cx", TeamId: "t2"},
+		},
+		posts: map[string]*model.Post{
+			"p1": {Id: "p1", ChannelId: "ch1"}, "reply1": {Id: "reply1", ChannelId: "ch1", RootId: "p1"},
+			"p2": {Id: "p2", ChannelId: "ch2"}, "p3": {Id: "p3", ChannelId: "ch3"},
+			"gone": {Id: "gone", ChannelId: "ch1", DeleteAt: 1},
+		},
+		readable: map[string]bool{"ch1": true, "ch2": true, "dm1": true},
+		teams:    map[string]bool{"t1": true},
+	}
+}
+
+func (f *fakeMM) GetChannel(id string) (*model.Channel, error) {
+	f.rpcs++
+	if c, ok := f.channels[id]; ok {
+		return c, nil
+	}
+	return nil, errors.New("not found")
+}
+
+func (f *fakeMM) GetPost(id string) (*model.Post, error) {
+	f.rpcs++
+	if p, ok := f.posts[id]; ok {
+		return p, nil
+	}
+	return nil, errors.New("not found")
+}
+
+func (f *fakeMM) CanReadChannel(userID, channelID string) bool {
+	f.rpcs++
+	return userID == "u" && f.readable[channelID]
+}
+
+func (f *fakeMM) CanViewTeam(userID, teamID string) bool {
+	f.rpcs++
+	return userID == "u" && f.teams[teamID]
+}
+
+func TestVerifyContext(t *testing.T) {
+	tests := []struct {
+		name  string
+		c     apps.Context
+		field string // "" = allowed
+	}{
+		{"nothing", apps.Context{}, ""},
+		{"channel and team", apps.Context{ChannelID: "ch1", TeamID: "t1"}, ""},
+		{"a DM with the current team", apps.Context{ChannelID: "dm1", TeamID: "t1"}, ""},
+		{"post and root in the channel", apps.Context{ChannelID: "ch1", PostID: "reply1", RootPostID: "p1"}, ""},
+		{"post without a channel, readable", apps.Context{PostID: "p2"}, ""},
+		{"unreadable channel", apps.Context{ChannelID: "ch3"}, "channel_id"},
+		{"unknown channel", apps.Context{ChannelID: "nope"}, "channel_id"},
+		{"team not joined", apps.Context{TeamID: "t2"}, "team_id"},
+		{"channel of another team", apps.Context{ChannelID: "ch1", TeamID: "t9"}, "team_id"},
+		{"post in another channel", apps.Context{ChannelID: "ch1", PostID: "p2"}, "post_id"},
+		{"post in an unreadable channel", apps.Context{PostID: "p3"}, "post_id"},
+		{"unknown post", apps.Context{ChannelID: "ch1", PostID: "nope"}, "post_id"},
+		{"deleted post", apps.Context{ChannelID: "ch1", PostID: "gone"}, "post_id"},
+		{"root in another channel", apps.Context{ChannelID: "ch1", RootPostID: "p2"}, "root_post_id"},
+		{"root that is a reply", apps.Context{ChannelID: "ch1", RootPostID: "reply1"}, "root_post_id"},
+		{"root in an unreadable channel", apps.Context{RootPostID: "p3"}, "root_post_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := verifyContext(newFakeMM(), "u", &tt.c)
+			if tt.field == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrForbidden)
+			assert.Contains(t, err.Error(), "context."+tt.field+":")
+		})
+	}
+}
+
+func TestUserCallVerifiesTheContext(t *testing.T) {
+	inv := &fakeInvoker{answer: `{}`}
+	s := newTestService(t, inv, nil)
+	_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"},
+		Context: apps.Context{AppID: "hello.app", ChannelID: "ch1", PostID: "p3"}})
+	require.ErrorIs(t, err, ErrForbidden)
+	assert.Empty(t, inv.calls, "nothing was invoked")
+
+	_, err = s.UserCall(context.Background(), "", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+	require.ErrorIs(t, err, ErrForbidden, "a user call needs a user")
+	assert.Empty(t, inv.calls)
+}
+
+func TestVerifiedContextIsCheckedOnce(t *testing.T) {
+	inv := &fakeInvoker{answer: `{}`}
+	s := newTestService(t, inv, nil)
+	mm := s.Mattermost.(*fakeMM)
+	where := apps.Context{ChannelID: "ch1", TeamID: "t1"}
+	ctx, err := s.VerifyContext(context.Background(), "u", &where)
+	require.NoError(t, err)
+	before := mm.rpcs
+	for i := 0; i < 3; i++ {
+		_, err = s.UserCall(ctx, "u", &apps.CallRequest{Call: apps.Call{Path: "/bindings"},
+			Context: apps.Context{AppID: "hello.app", ChannelID: "ch1", TeamID: "t1"}})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before, mm.rpcs, "the shared context is not checked again")
+
+	// Another context (or user) under the same ctx is checked.
+	_, err = s.UserCall(ctx, "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app", ChannelID: "ch3", TeamID: "t1"}})
+	require.ErrorIs(t, err, ErrForbidden)
+	_, err = s.VerifyContext(context.Background(), "u", &apps.Context{ChannelID: "ch3"})
+	require.ErrorIs(t, err, ErrForbidden)
+}
