@@ -96,11 +96,11 @@ func NewRouter(d Deps) http.Handler {
 	v1 := prefixed{root, "/api/v1"}
 	v1.HandleFunc("/ping", a.ping).Methods(http.MethodPost)
 	v1.HandleFunc("/call", a.postCall).Methods(http.MethodPost)
-	v1.HandleFunc("/bindings", a.getBindings).Methods(http.MethodGet)
+	v1.Handle("/bindings", notCrossSite(a.getBindings)).Methods(http.MethodGet)
 	v1.HandleFunc("/dialog", a.postDialog).Methods(http.MethodPost)
 	v1.HandleFunc("/dialog/lookup", a.postDialogLookup).Methods(http.MethodPost)
 	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
-	v1.HandleFunc("/lookup/{token}", a.getLookup).Methods(http.MethodGet)
+	v1.Handle("/lookup/{token}", notCrossSite(a.getLookup)).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
@@ -163,6 +163,27 @@ func (a *api) requireUser(next http.Handler) http.Handler {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, userID)))
+	})
+}
+
+// notCrossSite guards GET routes that call apps as the user. The server
+// authenticates a GET to a plugin by the session cookie alone, with no CSRF
+// check, so another site could make a logged-in user's browser send one.
+// Such a route therefore wants what Mattermost's own API wants of
+// cookie-authenticated requests, the X-Requested-With: XMLHttpRequest header
+// (the webapp sends it; a cross-site page cannot without CORS), or a request
+// that no browser sent: the server's own requests to the plugin (e.g. its
+// autocomplete asking /lookup) carry neither a User-Agent nor the fetch
+// metadata that browsers always add.
+func notCrossSite(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		xhr := r.Header.Get("X-Requested-With") == "XMLHttpRequest"
+		fromServer := r.Header.Get("User-Agent") == "" && r.Header.Get("Sec-Fetch-Site") == ""
+		if !xhr && !fromServer {
+			WriteError(w, http.StatusForbidden, errors.New("this route needs the header X-Requested-With: XMLHttpRequest (as Mattermost's API does for browser requests)"))
+			return
+		}
+		next(w, r)
 	})
 }
 

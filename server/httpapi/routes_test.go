@@ -17,6 +17,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
+	"github.com/lambda-apps/lambda-apps/server/bindings"
 )
 
 func TestLookupRoute(t *testing.T) {
@@ -118,4 +119,43 @@ func TestDialogLookupRoute(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, code)
 	code, _ = post(`{`)
 	assert.Equal(t, http.StatusBadRequest, code)
+}
+
+func TestAppCallingGETsRefuseCrossSiteRequests(t *testing.T) {
+	r := NewRouter(Deps{
+		Log: &nopLogger{},
+		Bindings: func(context.Context, bindings.Where) ([]apps.Binding, error) {
+			return []apps.Binding{}, nil
+		},
+		Suggest: func(context.Context, appcmd.SuggestRequest) ([]model.AutocompleteListItem, error) {
+			return []model.AutocompleteListItem{}, nil
+		},
+	})
+	browser := "Mozilla/5.0 (X11; Linux x86_64)"
+	tests := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"a page on another site (cookie only)", map[string]string{"User-Agent": browser, "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"an old browser without fetch metadata", map[string]string{"User-Agent": browser}, http.StatusForbidden},
+		{"fetch metadata without a user agent", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"the webapp (XHR header)", map[string]string{"User-Agent": browser, "Sec-Fetch-Site": "same-origin", "X-Requested-With": "XMLHttpRequest"}, http.StatusOK},
+		{"a script with a token and the header", map[string]string{"User-Agent": "curl/8", "X-Requested-With": "XMLHttpRequest"}, http.StatusOK},
+		{"the server's own request (autocomplete)", map[string]string{}, http.StatusOK},
+	}
+	for _, path := range []string{"/api/v1/bindings?channel_id=c1", "/api/v1/lookup/tok?user_input=x"} {
+		for _, tt := range tests {
+			t.Run(path+" "+tt.name, func(t *testing.T) {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.Header.Set(UserIDHeader, "u1")
+				for k, v := range tt.headers {
+					req.Header.Set(k, v)
+				}
+				w := httptest.NewRecorder()
+				r.ServeHTTP(w, req)
+				assert.Equal(t, tt.want, w.Code, w.Body.String())
+			})
+		}
+	}
 }
