@@ -48,7 +48,7 @@ type subcommand struct {
 // New returns a Handler.
 func New(deps Deps) *Handler {
 	h := &Handler{deps: deps, subs: map[string]*subcommand{}}
-	h.add(&subcommand{name: "info", help: "Show the plugin version and the AWS connection status.", run: h.info})
+	h.add(&subcommand{name: "info", help: "Show the plugin version and the apps you can use (system admins: the AWS connection status too).", run: h.info})
 	h.add(&subcommand{name: "help", help: "Show this help.", run: h.help})
 	h.addAdmin()
 	if deps.Refresh != nil {
@@ -124,8 +124,15 @@ func (h *Handler) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	return resp
 }
 
-func (h *Handler) info(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
-	return ephemeral(h.deps.Status(ctx).Markdown()), nil
+// info shows system admins the full status. Everyone else sees its public
+// view: the plugin version, whether apps are available and the enabled
+// apps, never the bucket, region, endpoints or any S3, catalog or AWS error.
+func (h *Handler) info(ctx context.Context, args *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
+	report := h.deps.Status(ctx)
+	if h.deps.IsSystemAdmin != nil && h.deps.IsSystemAdmin(args.UserId) {
+		return ephemeral(report.Markdown()), nil
+	}
+	return ephemeral(report.Public().Markdown()), nil
 }
 
 func (h *Handler) refresh(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {

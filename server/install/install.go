@@ -125,9 +125,13 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	res := &Result{}
-	bot, err := ensureBot(s.API, string(m.AppID), m.DisplayName)
+	bot, botNotes, err := ensureBot(s.API, s.botRequest(m, prev))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("set up the bot account of app %s: %w", m.AppID, err)
+	}
+	if len(botNotes) > 0 {
+		res.Messages = append(res.Messages, botNotes...)
+		s.Log.Info("App bot has a fallback username", "app_id", string(m.AppID), "preferred", BotUsername(string(m.AppID)), "bot", bot.Username)
 	}
 	candidate.BotUserID, candidate.BotUsername = bot.UserId, bot.Username
 	s.setIcon(ctx, candidate, res)
@@ -162,6 +166,22 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Messages = append(res.Messages, notes...)
 	return res, nil
+}
+
+// botRequest describes the bot account app m needs: the bot it already has
+// (prev, the installed record, may be nil) is kept, and the bots of the
+// other installed apps are never given to it.
+func (s *Service) botRequest(m *apps.Manifest, prev *store.InstalledApp) botRequest {
+	req := botRequest{AppID: string(m.AppID), DisplayName: m.DisplayName, Claimed: map[string]string{}}
+	if prev != nil {
+		req.Current = prev.BotUserID
+	}
+	for _, a := range s.Apps.List() {
+		if a.ID() != m.AppID && a.BotUserID != "" {
+			req.Claimed[a.BotUserID] = string(a.ID())
+		}
+	}
+	return req
 }
 
 // ping calls /ping with a short timeout. A function that does not implement

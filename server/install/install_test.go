@@ -74,24 +74,61 @@ func (i *invoker) Call(_ context.Context, _, path string, body []byte) ([]byte, 
 
 func (i *invoker) Notify(context.Context, string, string, []byte) error { return nil }
 
-// fakeMM keeps users and bots in memory.
+// fakeMM keeps users and bots in memory. Like the server's
+// PluginAPI.CreateBot, CreateBot makes the plugin the owner of a bot created
+// without an OwnerId.
 type fakeMM struct {
 	mu     sync.Mutex
 	users  map[string]*model.User
 	bots   map[string]*model.Bot
 	images map[string][]byte
 	nextID int
+	// beforeCreate runs at the start of CreateBot (without the lock): a
+	// test can take the username there, as a racing creator would.
+	beforeCreate func(username string)
+	creates      int
 }
 
 func newFakeMM() *fakeMM {
 	return &fakeMM{users: map[string]*model.User{}, bots: map[string]*model.Bot{}, images: map[string][]byte{}}
 }
 
+// addPerson adds a user account that is not a bot.
+func (f *fakeMM) addPerson(username string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[username] = &model.User{Id: "person-" + username, Username: username}
+}
+
+// addBot adds a bot owned by owner (a plugin or user ID) and returns its
+// user ID.
+func (f *fakeMM) addBot(username, owner string, deleted bool) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	id := fmt.Sprintf("bot%d", f.nextID)
+	b := &model.Bot{UserId: id, Username: username, DisplayName: "Someone's bot", Description: "not ours", OwnerId: owner}
+	if deleted {
+		b.DeleteAt = 1
+	}
+	f.bots[id] = b
+	f.users[username] = &model.User{Id: id, Username: username, IsBot: true}
+	return id
+}
+
+// bot returns a copy of a bot.
+func (f *fakeMM) bot(id string) model.Bot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return *f.bots[id]
+}
+
 func (f *fakeMM) GetUserByUsername(name string) (*model.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if u, ok := f.users[name]; ok {
-		return u, nil
+		c := *u
+		return &c, nil
 	}
 	return nil, ErrNotFound
 }
@@ -108,16 +145,28 @@ func (f *fakeMM) GetBot(id string, _ bool) (*model.Bot, error) {
 }
 
 func (f *fakeMM) CreateBot(b *model.Bot) (*model.Bot, error) {
+	if f.beforeCreate != nil {
+		f.beforeCreate(b.Username)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.creates++
 	if _, taken := f.users[b.Username]; taken {
 		return nil, errors.New("an account with that username already exists")
 	}
+	if !model.IsValidUsername(b.Username) {
+		return nil, errors.New("invalid username")
+	}
 	f.nextID++
-	b.UserId = fmt.Sprintf("bot%d", f.nextID)
-	f.bots[b.UserId] = b
-	f.users[b.Username] = &model.User{Id: b.UserId, Username: b.Username, IsBot: true}
-	return b, nil
+	c := *b
+	c.UserId = fmt.Sprintf("bot%d", f.nextID)
+	if c.OwnerId == "" {
+		c.OwnerId = PluginID
+	}
+	f.bots[c.UserId] = &c
+	f.users[c.Username] = &model.User{Id: c.UserId, Username: c.Username, IsBot: true}
+	out := c
+	return &out, nil
 }
 
 func (f *fakeMM) PatchBot(id string, p *model.BotPatch) (*model.Bot, error) {
@@ -125,7 +174,8 @@ func (f *fakeMM) PatchBot(id string, p *model.BotPatch) (*model.Bot, error) {
 	defer f.mu.Unlock()
 	b := f.bots[id]
 	b.DisplayName, b.Description = *p.DisplayName, *p.Description
-	return b, nil
+	c := *b
+	return &c, nil
 }
 
 func (f *fakeMM) UpdateBotActive(id string, active bool) (*model.Bot, error) {
@@ -136,7 +186,8 @@ func (f *fakeMM) UpdateBotActive(id string, active bool) (*model.Bot, error) {
 	if !active {
 		b.DeleteAt = 1
 	}
-	return b, nil
+	c := *b
+	return &c, nil
 }
 
 func (f *fakeMM) SetProfileImage(id string, data []byte) error {
@@ -246,25 +297,80 @@ func TestOnInstallFailureKeepsApp(t *testing.T) {
 
 func TestBotRules(t *testing.T) {
 	f := newFixture(t)
-	f.mm.users["hello-app"] = &model.User{Id: "person", Username: "hello-app"}
+	f.mm.addPerson("hello-app")
 	res, err := f.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
 	require.NoError(t, err)
 	assert.Equal(t, "hello-app-app", res.App.BotUsername, "a person owns the plain name")
+	assert.Contains(t, res.Messages, "The username @hello-app belongs to a person; the app's bot is @hello-app-app.")
+	assert.Contains(t, res.Messages, "Installed app `hello-app` (App hello-app) 1.0.0 with bot account @hello-app-app.")
 
 	f2 := newFixture(t)
 	res, err = f2.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
 	require.NoError(t, err)
 	botID := res.App.BotUserID
+	assert.Equal(t, PluginID, f2.mm.bot(botID).OwnerId, "the plugin owns the bots it creates")
 	_, err = f2.svc.Uninstall(context.Background(), "hello-app", "admin")
 	require.NoError(t, err)
-	assert.NotZero(t, f2.mm.bots[botID].DeleteAt, "uninstall deactivates the bot")
+	assert.NotZero(t, f2.mm.bot(botID).DeleteAt, "uninstall deactivates the bot")
 	res, err = f2.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
 	require.NoError(t, err)
 	assert.Equal(t, botID, res.App.BotUserID, "reinstall reuses the bot")
-	assert.Zero(t, f2.mm.bots[botID].DeleteAt, "and reactivates it")
+	assert.Zero(t, f2.mm.bot(botID).DeleteAt, "and reactivates it")
 
 	assert.Equal(t, "app-9lives", BotUsername("9Lives"))
 	assert.Equal(t, "com.example.app_x", BotUsername("com.Example.App_X"))
+}
+
+func TestInstallNeverTakesOverABot(t *testing.T) {
+	f := newFixture(t)
+	otherID := f.mm.addBot("hello-app", "com.example.other-plugin", true)
+	res, err := f.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
+	require.NoError(t, err)
+	assert.Equal(t, "hello-app-app", res.App.BotUsername)
+	assert.NotEqual(t, otherID, res.App.BotUserID)
+	assert.Equal(t, "The username @hello-app belongs to a bot that Lambda Apps does not own; the app's bot is @hello-app-app.", res.Messages[0])
+	other := f.mm.bot(otherID)
+	assert.NotZero(t, other.DeleteAt, "the other plugin's bot stays deactivated")
+	assert.Equal(t, "Someone's bot", other.DisplayName, "and unchanged")
+	assert.NotContains(t, f.mm.images, otherID, "its profile image is not replaced")
+
+	// An upgrade keeps the bot the app has.
+	res, err = f.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.1.0"})
+	require.NoError(t, err)
+	assert.Equal(t, "hello-app-app", res.App.BotUsername)
+	assert.NotContains(t, strings.Join(res.Messages, "\n"), "does not own", "no note when the app keeps its bot")
+}
+
+func TestInstallDoesNotShareAnotherAppsBot(t *testing.T) {
+	f := newFixture(t)
+	f.bucket["manifests/hello-app-app_1.json"] = manifest("hello-app-app", "1", "")
+	_, err := f.cat.Sync(context.Background(), f.bucket)
+	require.NoError(t, err)
+
+	// hello-app gets @hello-app-app, the preferred name of the app
+	// hello-app-app.
+	f.mm.addPerson("hello-app")
+	first, err := f.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
+	require.NoError(t, err)
+	require.Equal(t, "hello-app-app", first.App.BotUsername)
+
+	second, err := f.svc.Install(context.Background(), Request{AppID: "hello-app-app"})
+	require.NoError(t, err)
+	assert.NotEqual(t, first.App.BotUserID, second.App.BotUserID, "each app has its own bot")
+	assert.Equal(t, "hello-app-app-app", second.App.BotUsername)
+	assert.Equal(t, "The username @hello-app-app is the bot of the installed app `hello-app`; the app's bot is @hello-app-app-app.", second.Messages[0])
+	assert.Equal(t, "App hello-app", f.mm.bot(first.App.BotUserID).DisplayName, "the first app's bot is unchanged")
+}
+
+func TestInstallFailsWhenNoBotUsernameIsFree(t *testing.T) {
+	f := newFixture(t)
+	for _, name := range botUsernames("hello-app") {
+		f.mm.addPerson(name)
+	}
+	_, err := f.svc.Install(context.Background(), Request{AppID: "hello-app", Version: "1.0.0"})
+	require.ErrorContains(t, err, "no username is free for the app's bot (@hello-app to @hello-app-app-9)")
+	_, err = f.apps.Get("hello-app")
+	require.ErrorIs(t, err, store.ErrNotFound, "nothing stored without a bot")
 }
 
 func TestEnableDisableUninstall(t *testing.T) {
@@ -308,4 +414,5 @@ func TestConcurrentInstallsKeepOneRecord(t *testing.T) {
 	list := f.apps.List()
 	require.Len(t, list, 1)
 	assert.Len(t, f.mm.bots, 1, "one bot for the app")
+	assert.Equal(t, "hello-app", list[0].BotUsername, "racing installs reuse the bot the first one created")
 }

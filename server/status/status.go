@@ -1,11 +1,17 @@
 // Package status reports the health of the plugin's AWS connection: whether
 // invoke credentials are set (never their values), the region and bucket in
 // use, and whether the bucket is reachable.
+//
+// The full Report is for system admins. Everyone else gets its Public view:
+// the plugin version, whether apps are available and the enabled apps, with
+// nothing about the AWS set-up (bucket, region, endpoints) and no error text.
 package status
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +44,10 @@ type Report struct {
 
 // InstalledApp is an installed app's line in the status.
 type InstalledApp struct {
-	AppID   string `json:"app_id"`
+	AppID string `json:"app_id"`
+	// Name is the app's display name; the public view shows the app ID
+	// when it is empty.
+	Name    string `json:"name,omitempty"`
 	Version string `json:"version"`
 	Enabled bool   `json:"enabled"`
 }
@@ -127,7 +136,91 @@ func (r Report) Markdown() string {
 }
 
 func row(b *strings.Builder, k, v string) {
+	fmt.Fprintf(b, "| %s | %s |\n", k, cell(v))
+}
+
+// cell escapes v for a markdown table cell.
+func cell(v string) string {
 	v = strings.ReplaceAll(v, "|", `\|`)
-	v = strings.ReplaceAll(v, "\n", " ")
-	fmt.Fprintf(b, "| %s | %s |\n", k, v)
+	return strings.ReplaceAll(v, "\n", " ")
+}
+
+// Availability says whether users can use apps, without saying why not.
+type Availability string
+
+// Availability values.
+const (
+	// Available: installed apps can be called.
+	Available Availability = "available"
+	// Limited: installed apps can be called, but the bucket is unreachable
+	// (app icons may be missing, no app can be installed).
+	Limited Availability = "limited"
+	// Unavailable: no app can be called (AWS is not set up).
+	Unavailable Availability = "unavailable"
+)
+
+// PublicReport is the status for users who are not system admins: what
+// they need to use apps, and nothing about the AWS set-up or its errors.
+type PublicReport struct {
+	PluginVersion string       `json:"plugin_version"`
+	Availability  Availability `json:"availability"`
+	Apps          []PublicApp  `json:"apps"`
+}
+
+// PublicApp is an enabled app in the public status.
+type PublicApp struct {
+	AppID   string `json:"app_id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Public returns the view of r for users who are not system admins: the
+// plugin version, whether apps are available and the enabled apps, sorted
+// by name. It leaves out the region, bucket, endpoints, configuration
+// problems and every S3, catalog or AWS error.
+func (r Report) Public() PublicReport {
+	p := PublicReport{PluginVersion: r.PluginVersion, Availability: Available, Apps: []PublicApp{}}
+	switch {
+	case !r.CredentialsSet:
+		p.Availability = Unavailable
+	case !r.BucketReachable:
+		p.Availability = Limited
+	}
+	for _, a := range r.InstalledApps {
+		if !a.Enabled {
+			continue
+		}
+		name := a.Name
+		if name == "" {
+			name = a.AppID
+		}
+		p.Apps = append(p.Apps, PublicApp{AppID: a.AppID, Name: name, Version: a.Version})
+	}
+	slices.SortFunc(p.Apps, func(a, b PublicApp) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.AppID, b.AppID))
+	})
+	return p
+}
+
+// Markdown renders the public status for a slash command response.
+func (p PublicReport) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#### Lambda Apps %s\n\n", p.PluginVersion)
+	switch p.Availability {
+	case Available:
+		b.WriteString("Apps are available.\n\n")
+	case Limited:
+		b.WriteString("Apps are available, but some of their features may not work right now. A system administrator can see why with `/apps info`.\n\n")
+	default:
+		b.WriteString("Apps are not available on this server yet. A system administrator can see why with `/apps info`.\n\n")
+	}
+	if len(p.Apps) == 0 {
+		b.WriteString("No apps are installed.\n")
+		return b.String()
+	}
+	b.WriteString("| App | ID | Version |\n|:--|:--|:--|\n")
+	for _, a := range p.Apps {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(a.Name), cell("`"+a.AppID+"`"), cell(a.Version))
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -122,4 +123,75 @@ func TestCheckRedactsSecrets(t *testing.T) {
 	assert.Contains(t, r.BucketError, "bad key ******** with secret ********")
 	assert.NotContains(t, r.Markdown(), testSecret)
 	assert.NotContains(t, r.Markdown(), testKey)
+}
+
+func TestPublic(t *testing.T) {
+	apps := []InstalledApp{
+		{AppID: "zeta", Version: "2", Enabled: true},
+		{AppID: "hello", Name: "Hello", Version: "1.0.0", Enabled: true},
+		{AppID: "admin-tool", Name: "Admin Tool", Version: "3", Enabled: false},
+		{AppID: "pipes", Name: "a|b\nc", Version: "1", Enabled: true},
+	}
+	tests := []struct {
+		name     string
+		report   Report
+		want     Availability
+		wantApps []PublicApp
+		wantText []string
+	}{
+		{
+			name:     "available",
+			report:   Report{PluginVersion: "1.0.0", CredentialsSet: true, BucketReachable: true, InstalledApps: apps},
+			want:     Available,
+			wantApps: []PublicApp{{"pipes", "a|b\nc", "1"}, {"hello", "Hello", "1.0.0"}, {"zeta", "zeta", "2"}},
+			wantText: []string{
+				"#### Lambda Apps 1.0.0\n\nApps are available.\n\n",
+				"| App | ID | Version |\n|:--|:--|:--|\n| a\\|b c | `pipes` | 1 |\n| Hello | `hello` | 1.0.0 |\n| zeta | `zeta` | 2 |\n",
+			},
+		},
+		{
+			name: "bucket unreachable: limited",
+			report: Report{PluginVersion: "1.0.0", CredentialsSet: true, Bucket: "private-bucket", BucketError: "S3 endpoint unreachable",
+				Problems: []string{"bad timeout"}, Status: catalog.Status{LastError: "sync failed"}},
+			want:     Limited,
+			wantApps: []PublicApp{},
+			wantText: []string{"Apps are available, but some of their features may not work right now.", "No apps are installed.\n"},
+		},
+		{
+			name:     "catalog and configuration problems do not stop apps",
+			report:   Report{CredentialsSet: true, BucketReachable: true, Problems: []string{"bad timeout"}, Status: catalog.Status{LastError: "sync failed"}},
+			want:     Available,
+			wantApps: []PublicApp{},
+			wantText: []string{"Apps are available.\n"},
+		},
+		{
+			name:     "no credentials: unavailable",
+			report:   Report{PluginVersion: "1.0.0", BucketError: "not checked: AWS apps are unavailable until MM_APPS_AWS_ACCESS_KEY"},
+			want:     Unavailable,
+			wantApps: []PublicApp{},
+			wantText: []string{"Apps are not available on this server yet. A system administrator can see why with `/apps info`."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.report.Public()
+			assert.Equal(t, tt.want, p.Availability)
+			assert.Equal(t, tt.wantApps, p.Apps)
+			md := p.Markdown()
+			for _, w := range tt.wantText {
+				assert.Contains(t, md, w)
+			}
+			for _, hidden := range []string{"private-bucket", "S3 endpoint unreachable", "bad timeout", "sync failed", "MM_APPS_AWS", "Admin Tool", "admin-tool"} {
+				assert.NotContains(t, md, hidden)
+			}
+		})
+	}
+}
+
+func TestPublicJSONHasNoAWSDetails(t *testing.T) {
+	r := Check(context.Background(), "1.0.0", testConfig(t, "http://127.0.0.1:1", "apps-bucket"), leakyS3{},
+		catalog.Status{LastError: "sync failed"}, []InstalledApp{{AppID: "hello", Version: "1", Enabled: true}})
+	b, err := json.Marshal(r.Public())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"plugin_version":"1.0.0","availability":"limited","apps":[{"app_id":"hello","name":"hello","version":"1"}]}`, string(b))
 }

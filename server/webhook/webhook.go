@@ -7,7 +7,9 @@
 // Only installed, enabled apps granted remote_webhooks receive webhooks. The
 // sender authenticates as the manifest's remote_webhook_auth_type says:
 // "secret" (the default) with ?secret=<the app's webhook secret>, "jwt" with
-// an HS256 JWT signed with that secret in the Authorization header, "none"
+// an HS256 JWT signed with that secret in the Authorization header (exp
+// required and at most MaxJWTLifetime ahead; with iat, exp - iat at most
+// MaxJWTLifetime; nbf honoured; one minute of leeway for clock skew), "none"
 // not at all. The app learns its secret from the expanded app (level all).
 package webhook
 
