@@ -94,8 +94,11 @@ PGCONF
     pg "${psql[@]}" -c "create database $PG_DB owner $PG_USER encoding 'UTF8' template template0"
 }
 
+# The server's database (also given to the e2e suite, which reads sessions to test app tokens).
+dsn() { echo "postgres://$PG_USER:$PG_PASS@127.0.0.1:$MM_PG_PORT/$PG_DB?sslmode=disable&connect_timeout=10"; }
+
 write_config() {
-  local dsn="postgres://$PG_USER:$PG_PASS@127.0.0.1:$MM_PG_PORT/$PG_DB?sslmode=disable&connect_timeout=10"
+  local dsn; dsn=$(dsn)
   mkdir -p "$RUN"/{config,data,plugins,client/plugins,sock,logs}
   for d in i18n templates fonts; do [[ -e $RUN/$d ]] || ln -s "$BIN/$d" "$RUN/$d"; done
   # No web client can be built offline: a stub root page (with the CSP meta tag the server expects).
@@ -210,6 +213,7 @@ export MM_VERSION=$MM_VERSION
 export MMCTL=$BIN/mmctl
 export MMCTL_LOCAL_SOCKET_PATH=$SOCK
 export MM_STACK_SCRIPT=$ROOT/build/scripts/mattermost.sh
+export MM_SQL_DSN='$(dsn)'
 ENV
 }
 

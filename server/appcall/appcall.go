@@ -53,7 +53,8 @@ type Deps struct {
 	SiteURL func() string
 	// Expand fills in the expanded context (Mattermost objects, tokens).
 	// Without it only the acting user's ID is expanded.
-	Expand func(app *store.InstalledApp, actingUserID string, creq *apps.CallRequest) error
+	// userToken is false for background calls: no acting-user token.
+	Expand func(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
 	// Mattermost is read to verify the context of users' calls.
 	Mattermost ContextAPI
 }
@@ -96,13 +97,26 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 			return nil, err
 		}
 	}
-	return s.Call(ctx, app, creq, userID)
+	return s.call(ctx, app, creq, userID, true)
 }
 
-// Call invokes app for creq on behalf of actingUserID and returns its
-// answer. It does no permission checks: callers do.
+// Call invokes app for creq on behalf of actingUserID, who started what the
+// plugin is doing (an admin's install runs on_install as that admin), and
+// returns its answer. It does no permission checks: callers do.
 func (s *Service) Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error) {
-	fn, payload, inv, err := s.prepare(app, creq, actingUserID)
+	return s.call(ctx, app, creq, actingUserID, true)
+}
+
+// BackgroundCall is a call the plugin makes on its own, in the name of
+// actingUserID but not started by them (the commands it registers for an
+// app, as the admin who installed it): the app learns who the user is but
+// never gets a token to act as them.
+func (s *Service) BackgroundCall(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error) {
+	return s.call(ctx, app, creq, actingUserID, false)
+}
+
+func (s *Service) call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (*apps.CallResponse, error) {
+	fn, payload, inv, err := s.prepare(app, creq, actingUserID, userToken)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +135,7 @@ func (s *Service) Call(ctx context.Context, app *store.InstalledApp, creq *apps.
 
 // Notify invokes app asynchronously (Lambda Event invocation).
 func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) error {
-	fn, payload, inv, err := s.prepare(app, creq, actingUserID)
+	fn, payload, inv, err := s.prepare(app, creq, actingUserID, false)
 	if err != nil {
 		return err
 	}
@@ -130,7 +144,7 @@ func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *app
 	return inv.Notify(ctx, fn, creq.Path, payload)
 }
 
-func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (string, []byte, Invoker, error) {
+func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (string, []byte, Invoker, error) {
 	m := &app.Manifest
 	if m.AWSLambda == nil {
 		return "", nil, nil, fmt.Errorf("%w: %s has no aws_lambda section (only AWS Lambda apps are served)", ErrNoFunction, app.ID())
@@ -147,7 +161,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if err := s.fillContext(app, creq, actingUserID); err != nil {
+	if err := s.fillContext(app, creq, actingUserID, userToken); err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 	}
 	payload, err := json.Marshal(creq)
@@ -157,7 +171,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	return name, payload, inv, nil
 }
 
-func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) error {
+func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) error {
 	c := &creq.Context
 	c.AppID = app.ID()
 	// A client never sets the expanded part: only the plugin does.
@@ -167,7 +181,7 @@ func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, a
 		BotUserID:         app.BotUserID,
 	}
 	if s.Expand != nil {
-		return s.Expand(app, actingUserID, creq)
+		return s.Expand(app, actingUserID, userToken, creq)
 	}
 	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone {
 		c.ActingUser, _ = json.Marshal(map[string]string{"id": actingUserID})

@@ -198,3 +198,21 @@ func TestWebhookPathsAreFencedOff(t *testing.T) {
 		assert.Equal(t, tt.want, isLifecyclePath(tt.m, tt.path), "%+v %s", tt.m.OnRemoteWebhook, tt.path)
 	}
 }
+
+func TestOnlyCallsAUserStartedMayGetTheirToken(t *testing.T) {
+	inv := &fakeInvoker{answer: `{}`}
+	s := newTestService(t, inv, nil)
+	var got []bool
+	s.Expand = func(_ *store.InstalledApp, _ string, userToken bool, _ *apps.CallRequest) error {
+		got = append(got, userToken)
+		return nil
+	}
+	_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+	require.NoError(t, err)
+	_, err = s.Call(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/install"}}, "admin")
+	require.NoError(t, err)
+	_, err = s.BackgroundCall(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/bindings"}}, "admin")
+	require.NoError(t, err)
+	require.NoError(t, s.Notify(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/event"}}, "u"))
+	assert.Equal(t, []bool{true, true, false, false}, got)
+}

@@ -26,11 +26,11 @@ type Logger interface {
 }
 
 // Caller calls apps (appcall.Service): UserCall for a user's bindings, with
-// every check a user's call gets; Call for the plugin's own (Background).
+// every check a user's call gets; BackgroundCall for the plugin's own.
 type Caller interface {
 	UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
 	VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error)
-	Call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
+	BackgroundCall(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
 }
 
 // Deps are the services a Service uses.
@@ -171,7 +171,7 @@ func (s *Service) fetch(ctx context.Context, app *store.InstalledApp, w Where) (
 	var resp *apps.CallResponse
 	var err error
 	if w.Background {
-		resp, err = s.Calls.Call(ctx, app, creq, w.UserID)
+		resp, err = s.Calls.BackgroundCall(ctx, app, creq, w.UserID)
 	} else {
 		resp, err = s.Calls.UserCall(ctx, w.UserID, creq)
 	}

@@ -29,10 +29,10 @@ func (c *countingCaller) VerifyContext(ctx context.Context, userID string, _ *ap
 
 func (c *countingCaller) UserCall(ctx context.Context, _ string, creq *apps.CallRequest) (*apps.CallResponse, error) {
 	c.userCalls++
-	return c.Call(ctx, nil, creq, "")
+	return c.BackgroundCall(ctx, nil, creq, "")
 }
 
-func (c *countingCaller) Call(context.Context, *store.InstalledApp, *apps.CallRequest, string) (*apps.CallResponse, error) {
+func (c *countingCaller) BackgroundCall(context.Context, *store.InstalledApp, *apps.CallRequest, string) (*apps.CallResponse, error) {
 	c.calls++
 	return &apps.CallResponse{Type: apps.CallResponseTypeOK, Data: []apps.Binding{
 		{Location: apps.LocationChannelHeader, Bindings: []apps.Binding{{Label: "Hi", Submit: apps.NewCall("/hi")}}},

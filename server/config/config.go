@@ -27,6 +27,9 @@ const (
 	DefaultBucket                = "mattermost-apps-bucket"
 	DefaultCatalogRefreshMinutes = 15
 	DefaultCallTimeoutSeconds    = 30
+	DefaultTokenLifetimeSeconds  = 900
+	minTokenLifetimeSeconds      = 5
+	maxTokenLifetimeSeconds      = 24 * 60 * 60
 	maxCatalogRefreshMinutes     = 24 * 60
 	maxCallTimeoutSeconds        = 900
 )
@@ -47,6 +50,8 @@ type Settings struct {
 	S3Bucket              string
 	CatalogRefreshMinutes FlexInt
 	CallTimeoutSeconds    FlexInt
+	// AppTokenLifetimeSeconds bounds the access tokens given to apps.
+	AppTokenLifetimeSeconds FlexInt
 }
 
 // FlexInt decodes a JSON number or a numeric string; the System Console
@@ -98,6 +103,8 @@ type Config struct {
 	Endpoints      awsclient.Endpoints
 	CatalogRefresh time.Duration
 	CallTimeout    time.Duration
+	// TokenLifetime is how long an access token given to an app is valid.
+	TokenLifetime time.Duration
 	// Problems are configuration mistakes that were worked around (a
 	// default was used instead); they are shown in the status.
 	Problems []string
@@ -141,6 +148,8 @@ func Load(s Settings, getenv func(string) string) *Config {
 	c.CatalogRefresh = time.Duration(refresh) * time.Minute
 	timeout := intSetting(&c.Problems, "App call timeout", s.CallTimeoutSeconds, DefaultCallTimeoutSeconds, 1, maxCallTimeoutSeconds)
 	c.CallTimeout = time.Duration(timeout) * time.Second
+	lifetime := intSetting(&c.Problems, "App token lifetime", s.AppTokenLifetimeSeconds, DefaultTokenLifetimeSeconds, minTokenLifetimeSeconds, maxTokenLifetimeSeconds)
+	c.TokenLifetime = time.Duration(lifetime) * time.Second
 	return c
 }
 

@@ -94,6 +94,34 @@ func TestLoadNumbers(t *testing.T) {
 	}
 }
 
+func TestLoadTokenLifetime(t *testing.T) {
+	tests := []struct {
+		json    string
+		want    time.Duration
+		problem string
+	}{
+		{`{}`, 15 * time.Minute, ""},
+		{`{"AppTokenLifetimeSeconds": 8}`, 8 * time.Second, ""},
+		{`{"AppTokenLifetimeSeconds": "3600"}`, time.Hour, ""},
+		{`{"AppTokenLifetimeSeconds": 1}`, 15 * time.Minute, "1 is outside 5-86400"},
+		{`{"AppTokenLifetimeSeconds": 100000}`, 15 * time.Minute, "outside 5-86400"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.json, func(t *testing.T) {
+			var s Settings
+			require.NoError(t, json.Unmarshal([]byte(tt.json), &s))
+			c := Load(s, envOf(nil))
+			assert.Equal(t, tt.want, c.TokenLifetime)
+			if tt.problem == "" {
+				assert.Empty(t, c.Problems)
+			} else {
+				require.Len(t, c.Problems, 1)
+				assert.Contains(t, c.Problems[0], tt.problem)
+			}
+		})
+	}
+}
+
 func TestLoadInvalidNames(t *testing.T) {
 	c := Load(Settings{}, envOf(map[string]string{EnvRegion: "Mars", EnvBucket: "Bad_Bucket"}))
 	assert.Equal(t, "us-east-1", c.Region)

@@ -9,20 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/store"
-)
-
-// TokenTTL is how long an access token given to an app lives; tokens are
-// reused while they have at least tokenReuseMargin left.
-const (
-	TokenTTL         = 15 * time.Minute
-	tokenReuseMargin = 5 * time.Minute
 )
 
 // ErrRequired is wrapped when a required (+) expansion is not possible.
@@ -38,36 +29,33 @@ type API interface {
 	GetPost(postID string) (*model.Post, error)
 	CanReadChannel(userID, channelID string) bool
 	CanViewTeam(userID, teamID string) bool
-	// CreateSession creates a session (an access token) for userID.
-	CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, error)
+}
+
+// Tokens issues the access tokens apps get (tokens.Issuer).
+type Tokens interface {
+	Token(appID apps.AppID, userID string) (string, error)
 }
 
 // Expander fills in contexts.
 type Expander struct {
-	api API
-	now func() time.Time
+	api    API
+	tokens Tokens
 
 	// WebhookSecret, when set, gives the app's remote webhook secret,
 	// expanded with the app (level all) for apps granted remote_webhooks.
 	WebhookSecret func(apps.AppID) (string, error)
-
-	mu     sync.Mutex
-	tokens map[string]token
-}
-
-type token struct {
-	value   string
-	expires time.Time
 }
 
 // New returns an Expander.
-func New(api API) *Expander {
-	return &Expander{api: api, now: time.Now, tokens: map[string]token{}}
+func New(api API, tokens Tokens) *Expander {
+	return &Expander{api: api, tokens: tokens}
 }
 
 // Expand fills creq.Context's expanded fields for app, on behalf of
-// actingUserID ("" for calls the plugin makes on its own).
-func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, creq *apps.CallRequest) error {
+// actingUserID ("" for calls the plugin makes on its own). userToken says
+// whether the acting user started the call, so that the app may get a token
+// to act as them; calls the plugin makes in the background get none.
+func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
 	c := &creq.Context
 	ex := creq.Expand
 	if ex == nil {
@@ -75,7 +63,7 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, creq *ap
 	}
 	granted := apps.Permissions(app.GrantedPermissions)
 	if granted.Contains(apps.PermissionActAsBot) && app.BotUserID != "" {
-		tok, err := e.token(app.ID(), app.BotUserID)
+		tok, err := e.tokens.Token(app.ID(), app.BotUserID)
 		if err != nil {
 			return fmt.Errorf("create the bot's access token: %w", err)
 		}
@@ -107,8 +95,10 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, creq *ap
 			err = errors.New("the app was not granted act_as_user")
 		case actingUserID == "":
 			err = errors.New("no acting user")
+		case !userToken:
+			err = errors.New("the plugin, not the user, makes this call")
 		default:
-			c.ActingUserAccessToken, err = e.token(app.ID(), actingUserID)
+			c.ActingUserAccessToken, err = e.tokens.Token(app.ID(), actingUserID)
 		}
 		need(ex.ActingUserAccessToken, "acting_user_access_token", err)
 	}
@@ -233,39 +223,6 @@ func (e *Expander) expandPosts(c *apps.Context, ex *apps.Expand, actingUserID st
 			c.RootPost = postJSON(p, l)
 		}
 		need(ex.RootPost, "root_post", err)
-	}
-}
-
-// token returns a short-lived session token for userID on behalf of app,
-// reusing a recent one.
-func (e *Expander) token(appID apps.AppID, userID string) (string, error) {
-	key := string(appID) + "|" + userID
-	now := e.now()
-	e.mu.Lock()
-	t, ok := e.tokens[key]
-	e.mu.Unlock()
-	if ok && t.expires.Sub(now) > tokenReuseMargin {
-		return t.value, nil
-	}
-	expires := now.Add(TokenTTL)
-	value, err := e.api.CreateSession(userID, appID, expires)
-	if err != nil {
-		return "", err
-	}
-	e.mu.Lock()
-	e.tokens[key] = token{value: value, expires: expires}
-	e.mu.Unlock()
-	return value, nil
-}
-
-// Forget drops cached tokens of an app (on disable and uninstall).
-func (e *Expander) Forget(appID apps.AppID) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for k := range e.tokens {
-		if len(k) > len(appID) && k[:len(appID)+1] == string(appID)+"|" {
-			delete(e.tokens, k)
-		}
 	}
 }
 

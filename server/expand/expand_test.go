@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/assert"
@@ -44,8 +43,13 @@ func (f *fakeAPI) GetPost(id string) (*model.Post, error) {
 }
 func (f *fakeAPI) CanReadChannel(_, ch string) bool { return f.readable[ch] }
 func (f *fakeAPI) CanViewTeam(_, t string) bool     { return t == "t1" }
-func (f *fakeAPI) CreateSession(u string, app apps.AppID, _ time.Time) (string, error) {
-	f.sessions++
+
+// fakeTokens issues one token per app and user (tokens.Issuer's reuse and
+// expiry are tested in its package).
+type fakeTokens struct{ issued []string }
+
+func (f *fakeTokens) Token(app apps.AppID, u string) (string, error) {
+	f.issued = append(f.issued, string(app)+"|"+u)
 	return "token-" + string(app) + "-" + u, nil
 }
 
@@ -55,7 +59,7 @@ func installed(perms ...apps.Permission) *store.InstalledApp {
 
 func TestExpandLevels(t *testing.T) {
 	api := &fakeAPI{readable: map[string]bool{"c1": true, "c-p1": true}}
-	e := New(api)
+	e := New(api, &fakeTokens{})
 	creq := &apps.CallRequest{
 		Call: apps.Call{Expand: &apps.Expand{
 			ActingUser: apps.ExpandSummary, Locale: apps.ExpandAll, Channel: apps.ExpandID, Team: apps.ExpandAll,
@@ -63,7 +67,7 @@ func TestExpandLevels(t *testing.T) {
 		}},
 		Context: apps.Context{ChannelID: "c1", TeamID: "t1", PostID: "p1"},
 	}
-	require.NoError(t, e.Expand(installed(), "u1", creq))
+	require.NoError(t, e.Expand(installed(), "u1", true, creq))
 	c := creq.Context
 	assert.JSONEq(t, `{"id":"u1","username":"name-u1","first_name":"","last_name":"","nickname":"","locale":"de","is_bot":false,"roles":"","timezone":null}`, string(c.ActingUser))
 	assert.Equal(t, "de", c.Locale)
@@ -77,9 +81,9 @@ func TestExpandLevels(t *testing.T) {
 }
 
 func TestExpandAllUserIsSanitized(t *testing.T) {
-	e := New(&fakeAPI{})
+	e := New(&fakeAPI{}, &fakeTokens{})
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUser: apps.ExpandAll}}}
-	require.NoError(t, e.Expand(installed(), "u1", creq))
+	require.NoError(t, e.Expand(installed(), "u1", true, creq))
 	var u map[string]any
 	require.NoError(t, json.Unmarshal(creq.Context.ActingUser, &u))
 	assert.Empty(t, u["password"])
@@ -87,26 +91,26 @@ func TestExpandAllUserIsSanitized(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	api := &fakeAPI{}
-	e := New(api)
+	toks := &fakeTokens{}
+	e := New(&fakeAPI{}, toks)
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: apps.ExpandAll}}}
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "u1", creq))
+	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "u1", true, creq))
 	assert.Equal(t, "token-hello-bot1", creq.Context.BotAccessToken)
 	assert.Equal(t, "token-hello-u1", creq.Context.ActingUserAccessToken)
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "u1", creq))
-	assert.Equal(t, 2, api.sessions, "tokens are reused while fresh")
+	assert.Equal(t, []string{"hello|bot1", "hello|u1"}, toks.issued)
 
-	e.now = func() time.Time { return time.Now().Add(TokenTTL) }
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot), "u1", &apps.CallRequest{}))
-	assert.Equal(t, 3, api.sessions, "an old token is replaced")
-
-	e.Forget("hello")
-	e.now = time.Now
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot), "u1", &apps.CallRequest{}))
-	assert.Equal(t, 4, api.sessions)
+	// The plugin's background calls never get a token to act as the user.
+	toks.issued = nil
+	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: apps.ExpandAll, ActingUser: apps.ExpandSummary}}}
+	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "admin", false, creq))
+	assert.Empty(t, creq.Context.ActingUserAccessToken)
+	assert.Contains(t, string(creq.Context.ActingUser), `"id":"admin"`, "the app still learns who the user is")
+	assert.Equal(t, []string{"hello|bot1"}, toks.issued)
+	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: "+all"}}}
+	require.ErrorIs(t, e.Expand(installed(apps.PermissionActAsUser), "admin", false, creq), ErrRequired)
 
 	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: "+all"}}}
-	err := e.Expand(installed(), "u1", creq)
+	err := e.Expand(installed(), "u1", true, creq)
 	require.ErrorIs(t, err, ErrRequired)
 	assert.Contains(t, err.Error(), "act_as_user")
 	assert.Empty(t, creq.Context.ActingUserAccessToken)
@@ -114,7 +118,7 @@ func TestTokens(t *testing.T) {
 
 func TestPermissionsAndRequired(t *testing.T) {
 	api := &fakeAPI{readable: map[string]bool{}}
-	e := New(api)
+	e := New(api, &fakeTokens{})
 	tests := []struct {
 		name    string
 		expand  apps.Expand
@@ -132,7 +136,7 @@ func TestPermissionsAndRequired(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ex := tt.expand
 			creq := &apps.CallRequest{Call: apps.Call{Expand: &ex}, Context: tt.ctx}
-			err := e.Expand(installed(), "u1", creq)
+			err := e.Expand(installed(), "u1", true, creq)
 			if tt.wantErr == "" {
 				require.NoError(t, err)
 				assert.Empty(t, creq.Context.Channel, "nothing leaks")
@@ -145,11 +149,11 @@ func TestPermissionsAndRequired(t *testing.T) {
 }
 
 func TestWebhookSecretExpandedWithTheApp(t *testing.T) {
-	e := New(&fakeAPI{})
+	e := New(&fakeAPI{}, &fakeTokens{})
 	e.WebhookSecret = func(id apps.AppID) (string, error) { return "s3cret-" + string(id), nil }
 	expandApp := func(level apps.ExpandLevel, perms ...apps.Permission) string {
 		creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: level}}}
-		require.NoError(t, e.Expand(installed(perms...), "", creq))
+		require.NoError(t, e.Expand(installed(perms...), "", true, creq))
 		return string(creq.Context.App)
 	}
 	assert.Contains(t, expandApp(apps.ExpandAll, apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), `"webhook_secret":"s3cret-hello"`)
@@ -158,7 +162,7 @@ func TestWebhookSecretExpandedWithTheApp(t *testing.T) {
 
 	e.WebhookSecret = func(apps.AppID) (string, error) { return "", errors.New("kv down") }
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: "+all"}}}
-	err := e.Expand(installed(apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "", creq)
+	err := e.Expand(installed(apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "", true, creq)
 	require.ErrorIs(t, err, ErrRequired)
 	assert.Contains(t, err.Error(), "kv down")
 }

@@ -14,6 +14,7 @@ func (p *Plugin) startBackground() {
 	p.mu.Lock()
 	p.stop, p.done = cancel, done
 	p.mu.Unlock()
+	go p.sweepTokens(ctx)
 	go func() {
 		defer close(done)
 		p.syncOnce(ctx)
@@ -56,4 +57,24 @@ func (p *Plugin) stopBackground() {
 func (p *Plugin) restartBackground() {
 	p.stopBackground()
 	p.startBackground()
+}
+
+// tokenSweepInterval is how often the recorded app tokens are checked for
+// ones whose lifetime is over and that no node's timer revoked (the node
+// restarted or left the cluster).
+const tokenSweepInterval = time.Minute
+
+func (p *Plugin) sweepTokens(ctx context.Context) {
+	t := time.NewTicker(tokenSweepInterval)
+	defer t.Stop()
+	for {
+		if err := p.tokens.Sweep(); err != nil {
+			p.client.Log.Warn("Could not check the app tokens for expired ones", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

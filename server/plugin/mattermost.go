@@ -87,13 +87,16 @@ func (e expandAPI) CanViewTeam(userID, teamID string) bool {
 	return e.c.User.HasPermissionToTeam(userID, teamID, model.PermissionViewTeam)
 }
 
+// sessionAPI adapts pluginapi to tokens.SessionAPI.
+type sessionAPI struct{ c *pluginapi.Client }
+
 // CreateSession creates a session for userID. The server takes the
 // session's roles as given, so they are the user's own: a session without
 // roles could do nothing (every REST call would be refused).
-func (e expandAPI) CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, error) {
+func (e sessionAPI) CreateSession(userID string, appID apps.AppID, expiresAt time.Time) (string, string, error) {
 	u, err := e.c.User.Get(userID)
 	if err != nil {
-		return "", fmt.Errorf("read the user: %w", err)
+		return "", "", fmt.Errorf("read the user: %w", err)
 	}
 	props := model.StringMap{"lambda_apps_app_id": string(appID)}
 	if u.IsBot {
@@ -106,7 +109,19 @@ func (e expandAPI) CreateSession(userID string, appID apps.AppID, expiresAt time
 		Props:     props,
 	})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return s.Token, nil
+	return s.Id, s.Token, nil
+}
+
+// RevokeSession revokes a session; one that is already gone is fine.
+func (e sessionAPI) RevokeSession(sessionID string) error {
+	err := e.c.Session.Revoke(sessionID)
+	if err == nil {
+		return nil
+	}
+	if _, gerr := e.c.Session.Get(sessionID); gerr != nil {
+		return nil //nolint:nilerr // the session does not exist (any more): revoked
+	}
+	return err
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/tokens"
 	"github.com/lambda-apps/lambda-apps/server/webhook"
 )
 
@@ -55,6 +56,7 @@ type Plugin struct {
 	binds       *bindings.Service
 	appCommands *appcmd.Service
 	expander    *expand.Expander
+	tokens      *tokens.Issuer
 	command     *command.Handler
 	router      http.Handler
 	stop        context.CancelFunc
@@ -94,7 +96,11 @@ func (p *Plugin) OnActivate() error {
 	if err := p.apps.Reload(); err != nil {
 		return fmt.Errorf("load the installed apps: %w", err)
 	}
-	p.expander = expand.New(expandAPI{p.client})
+	p.tokens = &tokens.Issuer{
+		API: sessionAPI{p.client}, KV: &p.client.KV, Log: &p.client.Log,
+		Lifetime: func() time.Duration { return p.services().cfg.TokenLifetime },
+	}
+	p.expander = expand.New(expandAPI{p.client}, p.tokens)
 	p.expander.WebhookSecret = p.apps.WebhookSecret
 	p.calls = appcall.New(appcall.Deps{
 		Apps:       p.apps,
@@ -165,6 +171,7 @@ func (p *Plugin) OnActivate() error {
 // OnDeactivate stops the background work.
 func (p *Plugin) OnDeactivate() error {
 	p.stopBackground()
+	p.tokens.Stop()
 	return nil
 }
 
@@ -207,6 +214,7 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
 		}
 		p.binds.Invalidate()
+		p.tokens.Forget() // the node that changed an app revoked its tokens
 		go p.appCommands.SyncAll(context.Background())
 	}
 }
@@ -231,8 +239,10 @@ func (p *Plugin) canReadChannel(userID, channelID string) bool {
 // commands are registered again and every user's bindings may differ.
 func (p *Plugin) appChanged(ctx context.Context, id apps.AppID) []string {
 	p.binds.Invalidate()
-	if app, err := p.apps.Get(id); err != nil || !app.Enabled() {
-		p.expander.Forget(id) // uninstalled or disabled: no reuse of its tokens
+	// Disabled, uninstalled or upgraded: the app's tokens end now (an
+	// enabled app had none left; a new install has none yet).
+	if err := p.tokens.RevokeApp(id); err != nil {
+		p.client.Log.Warn("Could not revoke an app's access tokens; they end with their lifetime", "app_id", string(id), "error", err.Error())
 	}
 	problems, err := p.appCommands.SyncApp(ctx, id)
 	if err != nil {

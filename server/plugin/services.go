@@ -58,7 +58,7 @@ func (p *Plugin) status(ctx context.Context) status.Report {
 	svc := p.services()
 	var installed []status.InstalledApp
 	for _, a := range p.apps.List() {
-		installed = append(installed, status.InstalledApp{AppID: string(a.ID()), Version: string(a.Manifest.Version), Enabled: a.Enabled()})
+		installed = append(installed, status.InstalledApp{AppID: string(a.ID()), Name: a.Manifest.DisplayName, Version: string(a.Manifest.Version), Enabled: a.Enabled()})
 	}
 	return status.Check(ctx, Version, svc.cfg, svc.s3api, p.catalog.Status(), installed)
 }

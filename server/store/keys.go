@@ -9,6 +9,9 @@ const (
 	installedAppPrefix = "app/"
 	// AppDataPrefix + app ID + "/" is reserved for an app's own data.
 	AppDataPrefix = "appdata/"
+	// AppTokenPrefix + app ID + "/" + session ID records an access token
+	// issued to an app (package tokens), until it is revoked.
+	AppTokenPrefix = "apptoken/"
 	// dialogStateSecretKey holds the key that signs dialog states.
 	dialogStateSecretKey = "secret/dialog-state"
 	// The catalog cache key lives in the catalog package ("catalog.v1").
