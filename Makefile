@@ -8,11 +8,13 @@ GO ?= go
 PLUGIN_ID := $(shell jq -r .id plugin.json 2>/dev/null || python3 -c 'import json;print(json.load(open("plugin.json"))["id"])')
 PLUGIN_VERSION := $(shell jq -r .version plugin.json 2>/dev/null || python3 -c 'import json;print(json.load(open("plugin.json"))["version"])')
 BUNDLE := dist/$(PLUGIN_ID)-$(PLUGIN_VERSION).tar.gz
-LDFLAGS := -s -w -X github.com/lambda-apps/lambda-apps/server/plugin.Version=$(PLUGIN_VERSION)
+# The Go code and the webapp read the id and version from plugin.json themselves (manifest.go, webapp/src/manifest.ts).
+LDFLAGS := -s -w
 GOLANGCI_LINT_VERSION := v2.15.0
 TOOLS := $(or $(LAMBDA_APPS_CACHE),$(HOME)/.cache/lambda-apps)/tools
 GOLANGCI_LINT := $(TOOLS)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
-VERSITYGW_VERSION := v1.8.0
+# Written once, in the Go helper that the integration tests use to start it.
+VERSITYGW_VERSION := $(shell sed -n 's/^const VersityVersion = "\(.*\)"$$/\1/p' internal/testaws/versity.go)
 VERSITYGW := $(TOOLS)/versitygw-$(VERSITYGW_VERSION)/versitygw
 MM_VERSION ?= 11.4
 # Every package of the module except Go code that npm packages ship under webapp/node_modules.
@@ -61,7 +63,7 @@ bundle-example:
 .PHONY: appsctl
 appsctl:
 	@mkdir -p dist
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-X main.version=$(PLUGIN_VERSION)' -o dist/appsctl ./cmd/appsctl
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o dist/appsctl ./cmd/appsctl
 
 ## ---- local stack -------------------------------------------------------
 .PHONY: dev

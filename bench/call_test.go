@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 	"github.com/stretchr/testify/require"
 
@@ -21,7 +22,6 @@ import (
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
-	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -62,13 +62,10 @@ func callPaths(tb testing.TB) (direct func() error, viaPlugin func() error) {
 	require.NoError(tb, st.Put(&store.InstalledApp{Manifest: *m, BotUserID: "bot"}))
 	inv := lambdainvoke.New(sdk, lambdainvoke.Options{})
 	calls := appcall.New(appcall.Deps{
-		Apps: st, Invoker: func() (appcall.Invoker, error) { return inv, nil },
-		Timeout: func() time.Duration { return 30 * time.Second }, SiteURL: func() string { return "http://mm.bench" },
+		Apps: st, Env: appcall.FixedEnv{Lambda: inv, Timeout: 30 * time.Second, Site: "http://mm.bench"},
+		Mattermost: readsAll{},
 	})
-	router := httpapi.NewRouter(httpapi.Deps{
-		Status: func(context.Context) status.Report { return status.Report{} }, IsSystemAdmin: func(string) bool { return false },
-		Log: nopLog{}, Call: calls.UserCall, CanReadChannel: func(string, string) bool { return true },
-	})
+	router := httpapi.NewRouter(httpapi.Deps{Log: nopLog{}, Calls: calls})
 	body := []byte(`{"path":"/greet","values":{"name":"bench"},"context":{"app_id":"hello-lambda","channel_id":"ch"}}`)
 	// The request is built the way the Mattermost server hands it to the
 	// plugin (already parsed), not from raw HTTP text as httptest does.
@@ -163,3 +160,13 @@ func measureCalls(t *testing.T, r *report, n int) {
 	r.add("call /api/v1/call p99", ms(p99), ms(d99)+" direct Invoke", "overhead ≤ 15%", over99 <= 15)
 	r.add("  overhead (p99)", pct(over99), "", "", true)
 }
+
+// readsAll is a Mattermost where the user reads every channel (the call
+// path's context check costs what a real check's RPCs cost the server, not
+// measured here).
+type readsAll struct{}
+
+func (readsAll) GetChannel(id string) (*model.Channel, error) { return &model.Channel{Id: id}, nil }
+func (readsAll) GetPost(id string) (*model.Post, error)       { return &model.Post{Id: id}, nil }
+func (readsAll) CanReadChannel(string, string) bool           { return true }
+func (readsAll) CanViewTeam(string, string) bool              { return true }

@@ -17,12 +17,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
-	"github.com/lambda-apps/lambda-apps/server/status"
+	"github.com/lambda-apps/lambda-apps/server/static"
+	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
 // discard is a ResponseWriter that counts and drops the body.
@@ -68,7 +70,7 @@ func peakHeap(f func()) uint64 {
 
 func measureStatic(t *testing.T, r *report, size int64) {
 	ctx := context.Background()
-	c, store := bucketWith(t, 0)
+	c, s3s := bucketWith(t, 0)
 	key := "static/big-app_1.0.0_app/big.bin"
 	data := make([]byte, size)
 	_, _ = rand.Read(data)
@@ -77,13 +79,9 @@ func measureStatic(t *testing.T, r *report, size int64) {
 	data = nil //nolint:ineffassign,wastedassign // let the GC take it before measuring
 	runtime.GC()
 
-	router := httpapi.NewRouter(httpapi.Deps{
-		Status: func(context.Context) status.Report { return status.Report{} }, IsSystemAdmin: func(string) bool { return false },
-		Log: nopLog{},
-		OpenStatic: func(ctx context.Context, _ apps.AppID, name, inm string) (*s3store.Content, error) {
-			return store.Open(ctx, "static/big-app_1.0.0_app/"+name, inm)
-		},
-	})
+	installed := store.NewApps(&pluginapi.MemoryStore{}, nil)
+	require.NoError(t, installed.Put(&store.InstalledApp{Manifest: apps.Manifest{AppID: "big-app", Version: "1.0.0"}}))
+	router := httpapi.NewRouter(httpapi.Deps{Log: nopLog{}, Static: &static.Service{Apps: installed, Stores: fixedStores{s3s}}})
 	var baseline, served uint64
 	var n int64
 	baseline = peakHeap(func() {
@@ -106,3 +104,8 @@ func measureStatic(t *testing.T, r *report, size int64) {
 	r.add("static asset 100 MB, heap growth", mib(served), mib(baseline)+" SDK GetObject", "< 16 MiB", served < 16<<20)
 	r.add("static asset 100 MB, throughput", mbps(size, elapsed), "", "", true)
 }
+
+// fixedStores is a configuration whose S3 store does not change.
+type fixedStores struct{ s *s3store.Store }
+
+func (f fixedStores) S3() (*s3store.Store, error) { return f.s, nil }

@@ -11,9 +11,11 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps"
 )
 
-const dialogURL = "/plugins/" + pluginID + "/api/v1/dialog"
+var dialogURL = lambdaapps.PluginPath() + "/api/v1/dialog"
 
 // TestForgedDialogStatesAreRefused is the attack of the security report: a
 // logged-in user edits a dialog's state to make the plugin call another

@@ -20,9 +20,11 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps"
 )
 
-const pluginID = "lambda-apps"
+var pluginID = lambdaapps.PluginID
 
 // stack is what e2e.sh exported about the running stack.
 type stack struct {

@@ -25,12 +25,10 @@ ADMIN_USER=admin ADMIN_PASS='Admin-Passw0rd!' ADMIN_EMAIL=admin@example.com
 TEAM=test CHANNEL=town-square
 USER_NAME=alice USER_PASS='Alice-Passw0rd!' USER_EMAIL=alice@example.com
 
-case $MM_VERSION in
-  11.4) SERVER_MOD_VER=v8.0.0-20260113162330-9e1d4c2072c0 ;;
-  9.9)  SERVER_MOD_VER=v8.0.0-20240520151130-4bdd8bb18e47 ;;
-  *) die "unsupported MM_VERSION=$MM_VERSION (use 11.4 or 9.9)" ;;
-esac
 BUILD_MOD=$ROOT/build/mattermost-server/v$MM_VERSION
+[[ -f $BUILD_MOD/go.mod ]] || die "unsupported MM_VERSION=$MM_VERSION (supported: $(cd "$ROOT/build/mattermost-server" && ls | sed 's/^v//' | tr '\n' ' '))"
+# The server's pin is written once, in the build module's go.mod.
+SERVER_MOD_VER=$(awk '$1 == "github.com/mattermost/mattermost/server/v8" {print $2}' "$BUILD_MOD/go.mod")
 BIN=$CACHE_DIR/mattermost-v$MM_VERSION
 RUN=$STACK_DIR/mattermost
 PGDATA=$RUN/pgdata PGSOCK=$RUN/pgsock

@@ -11,32 +11,34 @@ package appcall
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path"
 	"strings"
 	"time"
 
+	"github.com/lambda-apps/lambda-apps"
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
-// Errors a call can wrap; the REST API maps them to status codes.
+// Errors a call can wrap; their kinds (package failure) decide the HTTP
+// status and what users are told.
 var (
-	ErrBadRequest    = errors.New("bad call request")
-	ErrForbiddenPath = errors.New("this path cannot be called from a client")
-	ErrForbidden     = errors.New("forbidden")
-	ErrNotInstalled  = errors.New("app is not installed")
-	ErrDisabled      = errors.New("app is disabled")
-	ErrNoFunction    = errors.New("no function serves this path")
-	ErrUnavailable   = errors.New("AWS apps are unavailable")
-	ErrAppFailed     = errors.New("the app failed")
+	ErrBadRequest    = failure.New(failure.BadRequest, "bad call request")
+	ErrForbiddenPath = failure.New(failure.Forbidden, "this path cannot be called from a client")
+	ErrForbidden     = failure.New(failure.Forbidden, "forbidden")
+	ErrNotInstalled  = failure.New(failure.NotFound, "app is not installed")
+	ErrDisabled      = failure.New(failure.Forbidden, "app is disabled")
+	ErrNoFunction    = failure.New(failure.NotFound, "no function serves this path")
+	ErrUnavailable   = failure.New(failure.Unavailable, "AWS apps are unavailable")
+	ErrAppFailed     = failure.New(failure.Upstream, "the app failed")
 )
 
 // PluginPath is where the plugin serves HTTP on the site.
-const PluginPath = "/plugins/lambda-apps"
+var PluginPath = lambdaapps.PluginPath()
 
 // Invoker calls Lambda functions.
 type Invoker interface {
@@ -44,19 +46,40 @@ type Invoker interface {
 	Notify(ctx context.Context, function, path string, callRequest []byte) error
 }
 
-// Deps are the services a Service uses. The functions return the current
-// values, which change with the configuration.
+// Environment is what a call needs of the current configuration, which
+// changes while the plugin runs.
+type Environment interface {
+	// Invoker is the Lambda client of the current configuration, or an
+	// error saying why there is none (no credentials).
+	Invoker() (Invoker, error)
+	CallTimeout() time.Duration
+	SiteURL() string
+}
+
+// Expander fills in the expanded context (Mattermost objects, tokens) of
+// a call (expand.Expander). userToken is false for calls the user did not
+// start: no acting-user token then.
+type Expander interface {
+	Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
+}
+
+// BindingsRefresher drops a user's cached bindings and tells their clients
+// to fetch them again (bindings.Service), when an app's answer asks for it.
+type BindingsRefresher interface {
+	Refresh(userID string)
+}
+
+// Deps are the services a Service uses.
 type Deps struct {
-	Apps    *store.Apps
-	Invoker func() (Invoker, error)
-	Timeout func() time.Duration
-	SiteURL func() string
-	// Expand fills in the expanded context (Mattermost objects, tokens).
-	// Without it only the acting user's ID is expanded.
-	// userToken is false for background calls: no acting-user token.
-	Expand func(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
+	Apps *store.Apps
+	Env  Environment
+	// Expand, when set, expands the context; without it only the acting
+	// user's ID is expanded.
+	Expand Expander
 	// Mattermost is read to verify the context of users' calls.
 	Mattermost ContextAPI
+	// Bindings, when set, is refreshed when an app's answer asks for it.
+	Bindings BindingsRefresher
 }
 
 // Service calls apps.
@@ -97,7 +120,11 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 			return nil, err
 		}
 	}
-	return s.call(ctx, app, creq, userID, true)
+	resp, err := s.call(ctx, app, creq, userID, true)
+	if err == nil && resp.RefreshBindings && s.Bindings != nil {
+		s.Bindings.Refresh(userID)
+	}
+	return resp, err
 }
 
 // Call invokes app for creq on behalf of actingUserID, who started what the
@@ -120,15 +147,15 @@ func (s *Service) call(ctx context.Context, app *store.InstalledApp, creq *apps.
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(ctx, s.Env.CallTimeout())
 	defer cancel()
 	body, err := inv.Call(ctx, fn, creq.Path, payload)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrAppFailed, app.ID(), err)
+		return nil, InvokeFailure(app.ID(), err)
 	}
 	resp, err := apps.DecodeCallResponse(body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s answered %s with something that is not a call response: %w", ErrAppFailed, app.ID(), creq.Path, err)
+		return nil, InvokeFailure(app.ID(), fmt.Errorf("%w: %s answered %s with something that is not a call response: %w", errNotCallResponse, app.ID(), creq.Path, err))
 	}
 	return resp, nil
 }
@@ -139,9 +166,12 @@ func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *app
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(ctx, s.Env.CallTimeout())
 	defer cancel()
-	return inv.Notify(ctx, fn, creq.Path, payload)
+	if err := inv.Notify(ctx, fn, creq.Path, payload); err != nil {
+		return InvokeFailure(app.ID(), err)
+	}
+	return nil
 }
 
 func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (string, []byte, Invoker, error) {
@@ -157,7 +187,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %s: %w", ErrNoFunction, app.ID(), err)
 	}
-	inv, err := s.Invoker()
+	inv, err := s.Env.Invoker()
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
@@ -176,12 +206,12 @@ func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, a
 	c.AppID = app.ID()
 	// A client never sets the expanded part: only the plugin does.
 	c.ExpandedContext = apps.ExpandedContext{
-		MattermostSiteURL: s.SiteURL(),
+		MattermostSiteURL: s.Env.SiteURL(),
 		AppPath:           PluginPath + "/apps/" + string(app.ID()),
 		BotUserID:         app.BotUserID,
 	}
 	if s.Expand != nil {
-		return s.Expand(app, actingUserID, userToken, creq)
+		return s.Expand.Expand(app, actingUserID, userToken, creq)
 	}
 	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone {
 		c.ActingUser, _ = json.Marshal(map[string]string{"id": actingUserID})
@@ -228,3 +258,20 @@ func isLifecyclePath(m *apps.Manifest, p string) bool {
 
 // Lambda wraps a lambdainvoke.Client as an Invoker.
 var _ Invoker = (*lambdainvoke.Client)(nil)
+
+// FixedEnv is an Environment that does not change: one invoker, timeout
+// and site URL (tests, benchmarks, tools).
+type FixedEnv struct {
+	Lambda  Invoker
+	Timeout time.Duration
+	Site    string
+}
+
+// Invoker returns the invoker.
+func (e FixedEnv) Invoker() (Invoker, error) { return e.Lambda, nil }
+
+// CallTimeout returns the timeout.
+func (e FixedEnv) CallTimeout() time.Duration { return e.Timeout }
+
+// SiteURL returns the site URL.
+func (e FixedEnv) SiteURL() string { return e.Site }

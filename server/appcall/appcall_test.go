@@ -66,18 +66,28 @@ func newTestService(t *testing.T, inv *fakeInvoker, invErr error) *Service {
 	disabled.Manifest.AppID = "off.app"
 	disabled.Disabled = true
 	require.NoError(t, st.Put(disabled))
-	return New(Deps{
-		Apps: st,
-		Invoker: func() (Invoker, error) {
-			if invErr != nil {
-				return nil, invErr
-			}
-			return inv, nil
-		},
-		Timeout:    func() time.Duration { return time.Second },
-		SiteURL:    func() string { return "http://mm.example" },
-		Mattermost: newFakeMM(),
-	})
+	return New(Deps{Apps: st, Env: testEnv{inv, invErr}, Mattermost: newFakeMM()})
+}
+
+// testEnv is a configuration with a Lambda invoker (or invErr).
+type testEnv struct {
+	inv    Invoker
+	invErr error
+}
+
+func (e testEnv) Invoker() (Invoker, error) {
+	if e.invErr != nil {
+		return nil, e.invErr
+	}
+	return e.inv, nil
+}
+func (testEnv) CallTimeout() time.Duration { return time.Second }
+func (testEnv) SiteURL() string            { return "http://mm.example" }
+
+type expandFunc func(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
+
+func (f expandFunc) Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
+	return f(app, actingUserID, userToken, creq)
 }
 
 func TestUserCallRoutesAndFillsContext(t *testing.T) {
@@ -203,10 +213,10 @@ func TestOnlyCallsAUserStartedMayGetTheirToken(t *testing.T) {
 	inv := &fakeInvoker{answer: `{}`}
 	s := newTestService(t, inv, nil)
 	var got []bool
-	s.Expand = func(_ *store.InstalledApp, _ string, userToken bool, _ *apps.CallRequest) error {
+	s.Expand = expandFunc(func(_ *store.InstalledApp, _ string, userToken bool, _ *apps.CallRequest) error {
 		got = append(got, userToken)
 		return nil
-	}
+	})
 	_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
 	require.NoError(t, err)
 	_, err = s.Call(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/install"}}, "admin")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -12,6 +13,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/dialog"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -35,7 +37,8 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	}
 	top, _, err := s.Bindings.ForApp(ctx, app, bindings.Where{UserID: args.UserId, ChannelID: args.ChannelId, TeamID: args.TeamId, UserAgent: "command"})
 	if err != nil {
-		return ephemeral(fmt.Sprintf("The app `%s` did not answer: %s", appID, err.Error()))
+		s.Log.Warn("An app's bindings call failed", "app_id", string(appID), "user_id", args.UserId, "error", err.Error())
+		return ephemeral(fmt.Sprintf("The app `%s` did not answer: %s", appID, failure.Message(err)))
 	}
 	cmd, found := commandBinding(top, words[0])
 	if !found {
@@ -65,7 +68,8 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	}
 	resp, err := s.Calls.UserCall(ctx, args.UserId, creq)
 	if err != nil {
-		return s.fail(app, args.UserId, where, err.Error())
+		s.Log.Warn("An app command failed", "app_id", string(appID), "user_id", args.UserId, "error", err.Error())
+		return s.fail(app, args.UserId, where, failure.Message(err))
 	}
 	return s.render(ctx, app, args.UserId, args.TriggerId, where, resp)
 }
@@ -106,8 +110,12 @@ func (s *Service) render(ctx context.Context, app *store.InstalledApp, userID, t
 		}
 		return &model.CommandResponse{}
 	case apps.CallResponseTypeNavigate:
-		s.post(app, userID, where, fmt.Sprintf("Opening %s", resp.NavigateToURL))
-		return &model.CommandResponse{GotoLocation: resp.NavigateToURL}
+		link, err := s.navigation(resp.NavigateToURL)
+		if err != nil {
+			return s.fail(app, userID, where, err.Error())
+		}
+		s.post(app, userID, where, "Opening "+link.text)
+		return &model.CommandResponse{GotoLocation: link.url}
 	}
 	if resp.Text != "" {
 		s.post(app, userID, where, resp.Text)
@@ -164,6 +172,7 @@ func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.Su
 	}
 	resp, err := s.Calls.UserCall(ctx, userID, creq)
 	if err != nil {
+		s.Log.Warn("An app's form submission failed", "app_id", string(st.AppID), "user_id", userID, "error", err.Error())
 		return &model.SubmitDialogResponse{Error: userText(err)}
 	}
 	app, err := s.Apps.Get(st.AppID)
@@ -179,7 +188,11 @@ func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.Su
 	case apps.CallResponseTypeForm:
 		return s.nextForm(ctx, app, userID, st.Where, resp.Form)
 	case apps.CallResponseTypeNavigate:
-		s.post(app, userID, st.Where, fmt.Sprintf("Open %s", resp.NavigateToURL))
+		link, err := s.navigation(resp.NavigateToURL)
+		if err != nil {
+			return &model.SubmitDialogResponse{Error: err.Error()}
+		}
+		s.post(app, userID, st.Where, "Open "+link.text)
 	default:
 		if resp.Text != "" {
 			s.post(app, userID, st.Where, resp.Text)
@@ -280,4 +293,34 @@ func (r readableOnly) ChannelID(teamID, name string) (string, error) {
 }
 
 // userText is what a user is told of a failed call or dialog.
-func userText(err error) string { return err.Error() }
+func userText(err error) string { return failure.Message(err) }
+
+// link is where an app's navigate answer leads, and how to show it.
+type link struct{ url, text string }
+
+// navigation checks an app's navigate answer: a path on the site or an
+// http(s) URL; anything else (javascript:, data:, ...) is refused. Links
+// that leave the site are shown as external.
+func (s *Service) navigation(raw string) (link, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	switch {
+	case err != nil || raw == "":
+		return link{}, errors.New("the app answered with a link that is not a URL")
+	case u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/"):
+		return link{url: u.String(), text: u.String()}, nil
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return link{}, fmt.Errorf("the app answered with a link that is not http(s): %q", u.Scheme+":")
+	}
+	site, _ := url.Parse(s.siteURL())
+	if site != nil && strings.EqualFold(site.Host, u.Host) && site.Scheme == u.Scheme {
+		return link{url: u.String(), text: u.String()}, nil
+	}
+	return link{url: u.String(), text: fmt.Sprintf("external link %s (outside Mattermost)", u.String())}, nil
+}
+
+func (s *Service) siteURL() string {
+	if s.SiteURL == nil {
+		return ""
+	}
+	return s.SiteURL()
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/dialog"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -117,7 +118,7 @@ func (s *Service) withLookupChoices(ctx context.Context, t lookupTarget, form *a
 			items, err := s.lookup(ctx, t, *f.Lookup, f.Name, defaults, "")
 			if err != nil {
 				s.Log.Warn("Could not look up the choices of a form field", "app_id", string(t.app.ID()), "field", f.Name, "error", err.Error())
-				f.Description = strings.TrimSpace(f.Description + " (The choices could not be loaded: " + err.Error() + " Type a value instead.)")
+				f.Description = strings.TrimSpace(f.Description + " (The choices could not be loaded: " + failure.Message(err) + " Type a value instead.)")
 				return
 			}
 			if len(items) > MaxDialogOptions {

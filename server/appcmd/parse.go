@@ -127,7 +127,9 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 			return fmt.Errorf("unknown flag `--%s`", name)
 		}
 		prev, dup := p.Values[f.Name]
-		if dup && !isMulti(f) {
+		// prev may be another field's value: apps can give two fields one name.
+		prevChoices, prevMulti := prev.([]apps.SelectOption)
+		if dup && (!isMulti(f) || !prevMulti) {
 			return fmt.Errorf("`--%s` is given twice", name)
 		}
 		if !hasVal {
@@ -145,7 +147,7 @@ func parseFields(p *Parsed, fields []apps.Field, words []string, teamID string, 
 			return fmt.Errorf("`--%s`: %w", name, err)
 		}
 		if dup { // a multiselect flag given again adds its choices
-			v = append(prev.([]apps.SelectOption), v.([]apps.SelectOption)...)
+			v = append(prevChoices, v.([]apps.SelectOption)...)
 		}
 		p.Values[f.Name] = v
 	}

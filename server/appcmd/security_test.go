@@ -80,8 +80,7 @@ func newSecurityFixture(t *testing.T) (*Service, *recordingInvoker, *fakeMM) {
 		Manifest: apps.Manifest{AppID: "hello", Version: "1.0.0", DisplayName: "Hello", OnInstall: apps.NewCall("/install"),
 			AWSLambda: &apps.AWSLambda{Functions: []apps.AWSLambdaFunction{{Path: "/", Name: "main", Handler: "h", Runtime: "provided.al2023"}}}}}))
 	calls := appcall.New(appcall.Deps{
-		Apps: st, Invoker: func() (appcall.Invoker, error) { return inv, nil },
-		Timeout: func() time.Duration { return time.Second }, SiteURL: func() string { return "http://mm" },
+		Apps: st, Env: appcall.FixedEnv{Lambda: inv, Timeout: time.Second, Site: "http://mm"},
 		Mattermost: channelsMM{},
 	})
 	binds := &fakeBindings{byApp: map[apps.AppID][]apps.Binding{"hello": {{Location: apps.LocationCommand, Bindings: []apps.Binding{{

@@ -75,6 +75,8 @@ type Deps struct {
 	// dialog submission (multi-step dialogs, Mattermost 11 web client). When
 	// nil or false, such an answer is explained to the user instead.
 	DialogForms func() bool
+	// SiteURL is the server's site URL (links to it are not external).
+	SiteURL func() string
 	// Reserved are triggers of the plugin itself ("apps").
 	Reserved []string
 }

@@ -17,7 +17,20 @@ const (
 	DefaultTTL        = 15 * time.Second
 	DefaultAppTimeout = 10 * time.Second
 	maxCacheEntries   = 10000
+	// maxUserEntries bounds one user's cached answers (apps x channels x
+	// user agents), so that no user can crowd out everyone else's.
+	maxUserEntries = 256
 )
+
+// userAgents are the user agents bindings are cached for; a client that
+// names another is served as "webapp" (the client cannot choose cache keys).
+var userAgents = map[string]bool{"webapp": true, "mobile": true, "command": true}
+
+// Clients tells users' clients to fetch their bindings again.
+type Clients interface {
+	// RefreshBindings notifies userID's clients ("" notifies everyone).
+	RefreshBindings(userID string)
+}
 
 // Logger is the structured logger.
 type Logger interface {
@@ -39,6 +52,8 @@ type Deps struct {
 	Calls   Caller
 	SiteURL func() string
 	Log     Logger
+	// Clients, when set, is told when bindings change.
+	Clients Clients
 	TTL     time.Duration
 	// AppTimeout bounds one app's bindings call.
 	AppTimeout time.Duration
@@ -53,6 +68,7 @@ type Service struct {
 }
 
 type cacheEntry struct {
+	userID   string
 	bindings []apps.Binding
 	expires  time.Time
 }
@@ -88,12 +104,24 @@ func (s *Service) Invalidate() {
 	s.mu.Unlock()
 }
 
+// Refresh drops the cached bindings and tells userID's clients ("" for
+// everyone's) to fetch them again.
+func (s *Service) Refresh(userID string) {
+	s.Invalidate()
+	if s.Clients != nil {
+		s.Clients.RefreshBindings(userID)
+	}
+}
+
 // ForUser returns the merged bindings of every enabled app for a user in a
 // channel: one top-level binding per location, apps' bindings below it.
 // An app that fails is left out (and logged); it never fails the others.
 // A context the user may not use (a channel they cannot read) fails the
 // whole request, before any app is called.
 func (s *Service) ForUser(ctx context.Context, w Where) ([]apps.Binding, error) {
+	if !userAgents[w.UserAgent] {
+		w.UserAgent = "webapp"
+	}
 	ctx, err := s.Calls.VerifyContext(ctx, w.UserID, &apps.Context{ChannelID: w.ChannelID, TeamID: w.TeamID})
 	if err != nil {
 		return nil, err
@@ -143,6 +171,7 @@ func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) 
 		return nil, nil, err
 	}
 	s.mu.Lock()
+	s.boundUser(w.UserID, now)
 	if len(s.cache) >= maxCacheEntries {
 		for k, e := range s.cache {
 			if !now.Before(e.expires) {
@@ -153,7 +182,7 @@ func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) 
 			s.cache = map[string]cacheEntry{}
 		}
 	}
-	s.cache[key] = cacheEntry{bindings: out, expires: now.Add(s.TTL)}
+	s.cache[key] = cacheEntry{userID: w.UserID, bindings: out, expires: now.Add(s.TTL)}
 	s.mu.Unlock()
 	return out, problems, nil
 }
@@ -206,4 +235,31 @@ func Merge(perApp ...[]apps.Binding) []apps.Binding {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Location < out[j].Location })
 	return out
+}
+
+// boundUser makes room for one more answer of userID: past maxUserEntries
+// the user's expired answers go, then all of theirs. s.mu is held.
+func (s *Service) boundUser(userID string, now time.Time) {
+	var mine []string
+	for k, e := range s.cache {
+		if e.userID == userID {
+			mine = append(mine, k)
+		}
+	}
+	if len(mine) < maxUserEntries {
+		return
+	}
+	kept := 0
+	for _, k := range mine {
+		if !now.Before(s.cache[k].expires) {
+			delete(s.cache, k)
+		} else {
+			kept++
+		}
+	}
+	if kept >= maxUserEntries {
+		for _, k := range mine {
+			delete(s.cache, k)
+		}
+	}
 }

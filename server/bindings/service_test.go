@@ -83,3 +83,47 @@ func TestForAppCachesPerAppUserAndChannel(t *testing.T) {
 	assert.Equal(t, 5, caller.calls)
 	assert.Equal(t, 4, caller.userCalls, "the plugin's own request is not a user call")
 }
+
+type recordingClients struct{ notified []string }
+
+func (r *recordingClients) RefreshBindings(userID string) { r.notified = append(r.notified, userID) }
+
+func TestCacheKeysAreBounded(t *testing.T) {
+	st := store.NewApps(&pluginapi.MemoryStore{}, nil)
+	app := &store.InstalledApp{Manifest: apps.Manifest{AppID: "hello", AWSLambda: &apps.AWSLambda{}}, GrantedLocations: []apps.Location{apps.LocationChannelHeader}}
+	require.NoError(t, st.Put(app))
+	caller := &countingCaller{}
+	clients := &recordingClients{}
+	s := New(Deps{Apps: st, Calls: caller, SiteURL: func() string { return "http://mm" }, Log: nopLog{}, Clients: clients})
+
+	// A client cannot make up user agents to fill the cache.
+	for i := 0; i < 50; i++ {
+		_, err := s.ForUser(context.Background(), Where{UserID: "u1", ChannelID: "c1", UserAgent: fmt.Sprintf("made-up-%d", i)})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, caller.calls, "unknown user agents are served as the webapp, from one cache entry")
+
+	// One user's entries are bounded, whatever channels they ask for.
+	for i := 0; i < 2*maxUserEntries; i++ {
+		_, err := s.ForUser(context.Background(), Where{UserID: "u2", ChannelID: fmt.Sprintf("c%d", i), UserAgent: "webapp"})
+		require.NoError(t, err)
+	}
+	s.mu.Lock()
+	mine, theirs := 0, 0
+	for _, e := range s.cache {
+		if e.userID == "u2" {
+			mine++
+		} else {
+			theirs++
+		}
+	}
+	s.mu.Unlock()
+	assert.LessOrEqual(t, mine, maxUserEntries)
+	assert.Equal(t, 1, theirs, "another user's answers stay")
+
+	s.Refresh("u1")
+	assert.Equal(t, []string{"u1"}, clients.notified)
+	s.mu.Lock()
+	assert.Empty(t, s.cache, "a refresh drops the cached answers")
+	s.mu.Unlock()
+}

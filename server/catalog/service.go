@@ -40,12 +40,19 @@ type Logger interface {
 	Error(message string, keyValuePairs ...any)
 }
 
+// Sources gives the source of the current configuration: S3 with the
+// invoke key, or an error (wrapping ErrNoSource) when there is none.
+type Sources interface {
+	Source() (Source, error)
+}
+
 // Options configure a Service.
 type Options struct {
-	KV     KV
-	Lock   Locker
-	Log    Logger
-	Notify func() // tells the other cluster nodes to reload; may be nil
+	KV      KV
+	Lock    Locker
+	Log     Logger
+	Sources Sources // for Refresh
+	Notify  func()  // tells the other cluster nodes to reload; may be nil
 	// Concurrency of manifest downloads (default DefaultConcurrency).
 	Concurrency int
 	Now         func() time.Time
@@ -201,3 +208,36 @@ func (s *Service) Sync(ctx context.Context, src Source) (Result, error) {
 // ErrNoSource is returned by callers that cannot build a Source (no
 // credentials); it is exported so that they can wrap it.
 var ErrNoSource = errors.New("the catalog cannot be read from S3")
+
+// Refresh syncs the catalog now from the current source, logs the outcome
+// and records a failure in the status (the previous catalog is served).
+func (s *Service) Refresh(ctx context.Context) (Result, error) {
+	src, err := s.opts.Sources.Source()
+	if err != nil {
+		s.SetError(err)
+		return Result{}, err
+	}
+	res, err := s.Sync(ctx, src)
+	if err != nil {
+		s.opts.Log.Warn("Catalog sync failed; serving the previous catalog", "error", err.Error())
+		return res, err
+	}
+	s.opts.Log.Info("Catalog synced", "apps", res.Apps, "listed", res.Listed, "fetched", res.Fetched, "reused", res.Reused, "skipped", res.Skipped)
+	return res, nil
+}
+
+// String says what a sync did, for the admin who asked for it.
+func (r Result) String() string {
+	return fmt.Sprintf("Catalog refreshed: %d apps (%d manifests listed, %d downloaded, %d unchanged, %d skipped).",
+		r.Apps, r.Listed, r.Fetched, r.Reused, r.Skipped)
+}
+
+// RefreshSummary is Refresh for an admin who asked for it: what it did, as
+// a sentence.
+func (s *Service) RefreshSummary(ctx context.Context) (string, error) {
+	res, err := s.Refresh(ctx)
+	if err != nil {
+		return "", err
+	}
+	return res.String(), nil
+}

@@ -44,3 +44,6 @@ func (s *Service) View() View {
 	}
 	return v
 }
+
+// Listed returns the apps of the current catalog.
+func (s *Service) Listed() []AppView { return s.View().Apps }

@@ -240,10 +240,22 @@ func (h *Handler) SubmitConsent(ctx context.Context, userID string, st dialog.St
 	if !h.deps.IsSystemAdmin(userID) {
 		return &model.SubmitDialogResponse{Error: "Only system administrators can install apps."}
 	}
-	if v, asked := req.Submission["consent"]; asked && v != true {
+	if st.Version == "" {
+		return &model.SubmitDialogResponse{Error: "This install dialog does not say which version it installs; run `/apps install listed " + string(st.AppID) + "` again."}
+	}
+	// The dialog showed what this version asks for (ConsentDialog), with a
+	// box to check when it asks for anything.
+	m, err := h.deps.Admin.Lifecycle.Manifest(st.AppID, st.Version)
+	if err != nil {
+		return &model.SubmitDialogResponse{Error: "Install failed: " + err.Error()}
+	}
+	if asksForConsent(m) && req.Submission["consent"] != true {
 		return &model.SubmitDialogResponse{Errors: map[string]string{"consent": "Check the box to agree, or cancel."}}
 	}
-	res, err := h.deps.Admin.Lifecycle.Install(ctx, install.Request{AppID: st.AppID, Version: st.Version, ActingUserID: userID})
+	// The submission is the admin's consent to what the dialog showed: what
+	// this version's manifest requests (Grant), also on an upgrade that asks
+	// for more than the installed version was granted.
+	res, err := h.deps.Admin.Lifecycle.Install(ctx, install.Request{AppID: st.AppID, Version: st.Version, ActingUserID: userID, Grant: true})
 	if err != nil {
 		return &model.SubmitDialogResponse{Error: "Install failed: " + err.Error()}
 	}

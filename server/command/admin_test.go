@@ -122,13 +122,20 @@ func TestInstallListed(t *testing.T) {
 	}
 	resp := submit("admin", false)
 	assert.NotEmpty(t, resp.Errors["consent"])
+	resp = h.SubmitConsent(context.Background(), "admin", st, &model.SubmitDialogRequest{State: d.Dialog.State, Submission: map[string]any{}})
+	assert.NotEmpty(t, resp.Errors["consent"], "a submission without the box is no consent when the app asks for something")
+	noVersion := st
+	noVersion.Version = ""
+	assert.Contains(t, h.SubmitConsent(context.Background(), "admin", noVersion, &model.SubmitDialogRequest{Submission: map[string]any{"consent": true}}).Error,
+		"does not say which version")
 	assert.Empty(t, lc.installed)
 	resp = submit("user", true)
 	assert.Contains(t, resp.Error, "Only system administrators")
 	resp = submit("admin", true)
 	assert.Empty(t, resp.Error)
 	require.Len(t, lc.installed, 1)
-	assert.Equal(t, install.Request{AppID: "hello", Version: "2.0.0", ActingUserID: "admin"}, lc.installed[0])
+	assert.Equal(t, install.Request{AppID: "hello", Version: "2.0.0", ActingUserID: "admin", Grant: true}, lc.installed[0],
+		"the submission is consent to what the dialog showed: what that version asks for")
 	require.Len(t, posts, 1, "the outcome is posted to the admin")
 	assert.Equal(t, "c1", posts[0].ChannelId)
 

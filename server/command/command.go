@@ -104,7 +104,7 @@ func (h *Handler) names() []string {
 // (errors become ephemeral messages).
 func (h *Handler) Execute(ctx context.Context, args *model.CommandArgs) *model.CommandResponse {
 	fields := strings.Fields(args.Command)
-	if len(fields) == 0 || strings.TrimPrefix(fields[0], "/") != Trigger {
+	if len(fields) == 0 || !strings.EqualFold(strings.TrimPrefix(fields[0], "/"), Trigger) {
 		return ephemeral(fmt.Sprintf("Unknown command %q.", args.Command))
 	}
 	if len(fields) == 1 {

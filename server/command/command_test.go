@@ -41,6 +41,9 @@ func TestExecute(t *testing.T) {
 		{"admin refused", "u1", "/apps secret", "`/apps secret` can only be run by a system administrator."},
 		{"admin allowed", "admin", "/apps secret", "did it"},
 		{"extra spaces", "u1", "  /apps   info  ", "#### Lambda Apps 1.2.3"},
+		{"trigger in another case", "u1", "/Apps info", "#### Lambda Apps 1.2.3"},
+		{"trigger upper case", "u1", "/APPS help", "#### Lambda Apps: `/apps` commands"},
+		{"not this command", "u1", "/appsx info", `Unknown command "/appsx info"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

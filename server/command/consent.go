@@ -85,11 +85,17 @@ func ConsentDialog(m *apps.Manifest) (model.Dialog, dialog.State, error) {
 		IntroductionText: ConsentText(m),
 		SubmitLabel:      "Install",
 	}
-	if len(m.RequestedPermissions)+len(m.RequestedLocations) > 0 {
+	if asksForConsent(m) {
 		d.Elements = []model.DialogElement{{
 			Name: "consent", Type: "bool", DisplayName: "Consent",
 			Placeholder: "I agree to give the app these permissions",
 		}}
 	}
 	return d, st, d.IsValid()
+}
+
+// asksForConsent reports whether installing m grants anything: then the
+// consent dialog has a box the admin must check.
+func asksForConsent(m *apps.Manifest) bool {
+	return len(m.RequestedPermissions)+len(m.RequestedLocations) > 0
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
+	"github.com/lambda-apps/lambda-apps/server/failure"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 )
 
 // maxCallRequest bounds a client's call request (Lambda's synchronous limit).
@@ -29,38 +31,35 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 		writeCallError(w, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err))
 		return
 	}
-	resp, err := a.Call(r.Context(), UserID(r), creq)
+	resp, err := a.Calls.UserCall(r.Context(), UserID(r), creq)
 	if err != nil {
 		code := callErrorStatus(err)
-		if code >= 500 {
+		if code == http.StatusOK || code >= 500 {
 			a.Log.Warn("App call failed", "app_id", string(creq.Context.AppID), "path", creq.Path, "error", err.Error())
 		}
 		writeCallError(w, code, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, resp)
+	httpjson.Write(w, http.StatusOK, resp)
 }
 
+// callErrorStatus is the status of a failed call: the kind's status for a
+// call that was refused, 200 for one the app failed (the call was carried
+// out; the body says how it failed), except for a call too large to send.
 func callErrorStatus(err error) int {
-	switch {
-	case errors.Is(err, appcall.ErrBadRequest):
-		return http.StatusBadRequest
-	case errors.Is(err, appcall.ErrForbiddenPath), errors.Is(err, appcall.ErrDisabled), errors.Is(err, appcall.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, appcall.ErrNotInstalled), errors.Is(err, appcall.ErrNoFunction):
-		return http.StatusNotFound
-	case errors.Is(err, lambdainvoke.ErrPayloadTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, appcall.ErrUnavailable):
-		return http.StatusServiceUnavailable
+	if errors.Is(err, appcall.ErrAppFailed) && failure.KindOf(err) != failure.TooLarge {
+		return http.StatusOK
 	}
-	return http.StatusOK // the app failed: a CallResponse of type error
+	return failure.Status(err)
 }
 
+// writeCallError answers a CallResponse of type error, with the message
+// users may see (never a function name or an AWS error).
 func writeCallError(w http.ResponseWriter, code int, err error) {
-	resp := apps.NewErrorResponse(err)
-	WriteJSON(w, code, struct {
+	msg := failure.Message(err)
+	resp := apps.NewErrorResponse(errors.New(msg))
+	httpjson.Write(w, code, struct {
 		apps.CallResponse
 		Error string `json:"error"`
-	}{resp, err.Error()})
+	}{resp, msg})
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/lambda-apps/lambda-apps/internal/testservers"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
-	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -56,17 +55,10 @@ func newCallStack(t *testing.T, fnTimeout int) *callStack {
 	require.NoError(t, st.Put(&store.InstalledApp{Manifest: m, BotUserID: "bot-id"}))
 	calls := appcall.New(appcall.Deps{
 		Apps:       st,
-		Invoker:    func() (appcall.Invoker, error) { return invoker, nil },
-		Timeout:    func() time.Duration { return 30 * time.Second },
-		SiteURL:    func() string { return "http://mattermost.test" },
+		Env:        appcall.FixedEnv{Lambda: invoker, Timeout: 30 * time.Second, Site: "http://mattermost.test"},
 		Mattermost: readsOnlyCh{},
 	})
-	router := httpapi.NewRouter(httpapi.Deps{
-		Status:        func(context.Context) status.Report { return status.Report{} },
-		IsSystemAdmin: func(string) bool { return false },
-		Log:           nopLog{},
-		Call:          calls.UserCall,
-	})
+	router := httpapi.NewRouter(httpapi.Deps{Log: nopLog{}, Calls: calls})
 	return &callStack{router: router, lambda: lam, fn: fn}
 }
 

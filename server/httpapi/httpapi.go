@@ -17,10 +17,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/aws/s3store"
-	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
-	"github.com/lambda-apps/lambda-apps/server/status"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 )
 
 // UserIDHeader is set by the Mattermost server on authenticated requests.
@@ -31,42 +29,6 @@ type Logger interface {
 	Error(message string, keyValuePairs ...any)
 	Warn(message string, keyValuePairs ...any)
 	Debug(message string, keyValuePairs ...any)
-}
-
-// Deps are the services the API serves.
-type Deps struct {
-	Version       string
-	Status        func(ctx context.Context) status.Report
-	IsSystemAdmin func(userID string) bool
-	Log           Logger
-	// Call runs a user agent's call (POST /call).
-	Call func(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
-	// OpenStatic opens an installed app's static asset; ErrStaticNotFound
-	// (or s3store.ErrNotFound) for unknown apps or assets.
-	OpenStatic func(ctx context.Context, appID apps.AppID, name, ifNoneMatch string) (*s3store.Content, error)
-	// Catalog returns the catalog as a JSON-encodable value.
-	Catalog func() any
-	// Refresh resyncs the catalog from S3 and says what it did.
-	Refresh func(ctx context.Context) (any, error)
-	// Lifecycle installs, uninstalls, enables and disables apps.
-	Lifecycle Lifecycle
-	// Bindings returns the merged bindings of the enabled apps; it fails
-	// (appcall.ErrForbidden) for a context the user may not use.
-	Bindings func(ctx context.Context, w bindings.Where) ([]apps.Binding, error)
-	// SubmitDialog handles submissions of the plugin's interactive dialogs.
-	SubmitDialog func(ctx context.Context, userID string, req *model.SubmitDialogRequest) *model.SubmitDialogResponse
-	// DialogLookup answers lookups of dynamic selects in the plugin's
-	// dialogs (POST /dialog/lookup, called by the server).
-	DialogLookup func(ctx context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error)
-	// Autocomplete lists app IDs of a kind for /apps autocomplete.
-	Autocomplete func(userID, kind string) []model.AutocompleteListItem
-	// Webhook, when set, receives remote webhooks for apps at
-	// /apps/{app_id}/webhook{rest}: the one route that needs no Mattermost
-	// user (the sender authenticates with the app's webhook secret).
-	Webhook func(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string)
-	// Suggest looks up the choices of an app command's dynamic_select
-	// argument (GET /lookup/{token}, called by the server's autocomplete).
-	Suggest func(ctx context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error)
 }
 
 type api struct{ Deps }
@@ -85,10 +47,10 @@ func NewRouter(d Deps) http.Handler {
 	root := mux.NewRouter()
 	root.Use(a.recoverer, a.requireUser)
 	root.NotFoundHandler = a.requireUser(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		WriteError(w, http.StatusNotFound, errors.New("no such route"))
+		httpjson.Error(w, http.StatusNotFound, errors.New("no such route"))
 	}))
 	root.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		WriteError(w, http.StatusMethodNotAllowed, errors.New("method not allowed"))
+		httpjson.Error(w, http.StatusMethodNotAllowed, errors.New("method not allowed"))
 	})
 
 	// Full paths on the root router: gorilla subrouters answer 404 instead
@@ -110,7 +72,7 @@ func NewRouter(d Deps) http.Handler {
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
 		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
 	}
-	if d.Webhook == nil {
+	if d.Webhooks == nil {
 		return root
 	}
 	// Remote webhooks come from other services, not from Mattermost users:
@@ -126,10 +88,10 @@ func (a *api) webhook(w http.ResponseWriter, r *http.Request) {
 	id := apps.AppID(mux.Vars(r)["app_id"])
 	rest := strings.TrimPrefix(r.URL.Path, "/apps/"+string(id)+"/webhook")
 	if rest != "" && !strings.HasPrefix(rest, "/") { // e.g. /webhooks
-		WriteError(w, http.StatusNotFound, errors.New("no such route"))
+		httpjson.Error(w, http.StatusNotFound, errors.New("no such route"))
 		return
 	}
-	a.Webhook(w, r, id, rest)
+	a.Webhooks.Serve(w, r, id, rest)
 }
 
 type prefixed struct {
@@ -148,7 +110,7 @@ func (a *api) recoverer(next http.Handler) http.Handler {
 		defer func() {
 			if p := recover(); p != nil {
 				a.Log.Error("Recovered from a panic in an HTTP handler", "url", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				WriteError(w, http.StatusInternalServerError, errors.New("internal error"))
+				httpjson.Error(w, http.StatusInternalServerError, errors.New("internal error"))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -159,7 +121,7 @@ func (a *api) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		userID := r.Header.Get(UserIDHeader)
 		if userID == "" {
-			WriteError(w, http.StatusUnauthorized, errors.New("not authenticated: log in to Mattermost (or send a personal access token)"))
+			httpjson.Error(w, http.StatusUnauthorized, errors.New("not authenticated: log in to Mattermost (or send a personal access token)"))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, userID)))
@@ -180,7 +142,7 @@ func notCrossSite(next http.HandlerFunc) http.Handler {
 		xhr := r.Header.Get("X-Requested-With") == "XMLHttpRequest"
 		fromServer := r.Header.Get("User-Agent") == "" && r.Header.Get("Sec-Fetch-Site") == ""
 		if !xhr && !fromServer {
-			WriteError(w, http.StatusForbidden, errors.New("this route needs the header X-Requested-With: XMLHttpRequest (as Mattermost's API does for browser requests)"))
+			httpjson.Error(w, http.StatusForbidden, errors.New("this route needs the header X-Requested-With: XMLHttpRequest (as Mattermost's API does for browser requests)"))
 			return
 		}
 		next(w, r)
@@ -189,8 +151,8 @@ func notCrossSite(next http.HandlerFunc) http.Handler {
 
 func (a *api) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !a.IsSystemAdmin(UserID(r)) {
-			WriteError(w, http.StatusForbidden, errors.New("forbidden: this route needs the manage_system permission"))
+		if !a.Admins.IsSystemAdmin(UserID(r)) {
+			httpjson.Error(w, http.StatusForbidden, errors.New("forbidden: this route needs the manage_system permission"))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -198,7 +160,7 @@ func (a *api) requireAdmin(next http.Handler) http.Handler {
 }
 
 func (a *api) getStatus(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, a.Status(r.Context()))
+	httpjson.Write(w, http.StatusOK, a.Status.Report(r.Context()))
 }
 
 // getBindings handles GET /api/v1/bindings?channel_id=&team_id=.
@@ -208,12 +170,12 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"),
 		UserAgent: firstNonEmpty(q.Get("user_agent_type"), q.Get("user_agent"), "webapp"),
 	}
-	list, err := a.Bindings(r.Context(), where)
+	list, err := a.Bindings.ForUser(r.Context(), where)
 	if err != nil {
-		WriteError(w, callErrorStatus(err), err)
+		httpjson.Failure(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, apps.NewDataResponse(list))
+	httpjson.Write(w, http.StatusOK, apps.NewDataResponse(list))
 }
 
 func firstNonEmpty(values ...string) string {
@@ -228,42 +190,29 @@ func firstNonEmpty(values ...string) string {
 func (a *api) postDialog(w http.ResponseWriter, r *http.Request) {
 	var req model.SubmitDialogRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
-		WriteError(w, http.StatusBadRequest, fmt.Errorf("not a dialog submission: %w", err))
+		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("not a dialog submission: %w", err))
 		return
 	}
-	WriteJSON(w, http.StatusOK, a.SubmitDialog(r.Context(), UserID(r), &req))
+	httpjson.Write(w, http.StatusOK, a.Dialogs.SubmitDialog(r.Context(), UserID(r), &req))
 }
 
 func (a *api) getAutocomplete(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, a.Autocomplete(UserID(r), mux.Vars(r)["kind"]))
+	httpjson.Write(w, http.StatusOK, a.Autocomplete.AppIDs(UserID(r), mux.Vars(r)["kind"]))
 }
 
 func (a *api) ping(w http.ResponseWriter, _ *http.Request) {
-	WriteJSON(w, http.StatusOK, map[string]string{"version": a.Version})
+	httpjson.Write(w, http.StatusOK, map[string]string{"version": a.Version})
 }
 
 func (a *api) getCatalog(w http.ResponseWriter, _ *http.Request) {
-	WriteJSON(w, http.StatusOK, a.Catalog())
+	httpjson.Write(w, http.StatusOK, a.Catalog.View())
 }
 
 func (a *api) postRefresh(w http.ResponseWriter, r *http.Request) {
-	res, err := a.Refresh(r.Context())
+	res, err := a.Catalog.Refresh(r.Context())
 	if err != nil {
-		WriteError(w, http.StatusBadGateway, fmt.Errorf("catalog refresh failed: %w", err))
+		httpjson.Error(w, http.StatusBadGateway, fmt.Errorf("catalog refresh failed: %w", err))
 		return
 	}
-	WriteJSON(w, http.StatusOK, res)
-}
-
-// WriteJSON writes v as JSON with the given status.
-func WriteJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// WriteError writes {"error": err} with the given status.
-func WriteError(w http.ResponseWriter, code int, err error) {
-	WriteJSON(w, code, map[string]string{"error": err.Error()})
+	httpjson.Write(w, http.StatusOK, res)
 }

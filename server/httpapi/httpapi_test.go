@@ -21,9 +21,9 @@ func (l *nopLogger) Debug(string, ...any)       {}
 
 func newTestRouter(log *nopLogger) http.Handler {
 	return NewRouter(Deps{
-		Status:        func(context.Context) status.Report { return status.Report{PluginVersion: "9.9.9", Bucket: "b"} },
-		IsSystemAdmin: func(id string) bool { return id == "admin" },
-		Log:           log,
+		Status: statusFunc(func(context.Context) status.Report { return status.Report{PluginVersion: "9.9.9", Bucket: "b"} }),
+		Admins: adminsFunc(func(id string) bool { return id == "admin" }),
+		Log:    log,
 	})
 }
 
@@ -65,9 +65,9 @@ func TestRoutesAuth(t *testing.T) {
 func TestPanicRecovered(t *testing.T) {
 	log := &nopLogger{}
 	r := NewRouter(Deps{
-		Status:        func(context.Context) status.Report { panic("kaboom") },
-		IsSystemAdmin: func(string) bool { return true },
-		Log:           log,
+		Status: statusFunc(func(context.Context) status.Report { panic("kaboom") }),
+		Admins: adminsFunc(func(string) bool { return true }),
+		Log:    log,
 	})
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/status", nil)
 	req.Header.Set(UserIDHeader, "admin")

@@ -9,8 +9,9 @@ import (
 	"net/http"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/failure"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 	"github.com/lambda-apps/lambda-apps/server/install"
-	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
 // Lifecycle is the app lifecycle the admin routes drive.
@@ -24,6 +25,27 @@ type Lifecycle interface {
 type lifecycleRequest struct {
 	AppID   apps.AppID      `json:"app_id"`
 	Version apps.AppVersion `json:"version"`
+	// Grant (install-app only, with Version) is the admin's consent to
+	// what that version asks for. An upgrade or reinstall that asks for
+	// permissions or locations the installed app was not granted needs it;
+	// a first install does not.
+	Grant bool `json:"grant"`
+}
+
+// CodeConsentRequired is the "code" of the answer (HTTP 409) to an
+// install-app that needs "grant": true.
+const CodeConsentRequired = "consent_required"
+
+// consentRequired is the body of that answer: what the version asks for
+// that the installed app was not granted.
+type consentRequired struct {
+	Error            string           `json:"error"`
+	Code             string           `json:"code"`
+	AppID            apps.AppID       `json:"app_id"`
+	Version          apps.AppVersion  `json:"version"`
+	InstalledVersion apps.AppVersion  `json:"installed_version"`
+	NewPermissions   apps.Permissions `json:"new_permissions,omitempty"`
+	NewLocations     apps.Locations   `json:"new_locations,omitempty"`
 }
 
 func (a *api) lifecycle(step string) http.HandlerFunc {
@@ -34,18 +56,26 @@ func (a *api) lifecycle(step string) http.HandlerFunc {
 			err = json.Unmarshal(body, &req)
 		}
 		if err != nil {
-			WriteError(w, http.StatusBadRequest, fmt.Errorf(`expected {"app_id": "...", "version": "..."}: %w`, err))
+			httpjson.Error(w, http.StatusBadRequest, fmt.Errorf(`expected {"app_id": "...", "version": "..."}: %w`, err))
 			return
 		}
 		if err := req.AppID.Validate(); err != nil {
-			WriteError(w, http.StatusBadRequest, fmt.Errorf("app_id: %w", err))
+			httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("app_id: %w", err))
+			return
+		}
+		switch {
+		case req.Grant && step != "install":
+			httpjson.Error(w, http.StatusBadRequest, fmt.Errorf(`"grant" is only for install-app, not %s-app`, step))
+			return
+		case req.Grant && req.Version == "":
+			httpjson.Error(w, http.StatusBadRequest, errors.New(`"grant": true needs "version": the consent is to what one version of the app asks for`))
 			return
 		}
 		user := UserID(r)
 		var res *install.Result
 		switch step {
 		case "install":
-			res, err = a.Lifecycle.Install(r.Context(), install.Request{AppID: req.AppID, Version: req.Version, ActingUserID: user})
+			res, err = a.Lifecycle.Install(r.Context(), install.Request{AppID: req.AppID, Version: req.Version, ActingUserID: user, Grant: req.Grant})
 		case "uninstall":
 			res, err = a.Lifecycle.Uninstall(r.Context(), req.AppID, user)
 		case "enable":
@@ -53,24 +83,24 @@ func (a *api) lifecycle(step string) http.HandlerFunc {
 		case "disable":
 			res, err = a.Lifecycle.Disable(r.Context(), req.AppID, user)
 		}
-		if err != nil {
-			WriteError(w, lifecycleStatus(err), err)
+		var ce *install.ConsentError
+		if errors.As(err, &ce) {
+			// 409, not 403: the admin may install apps; this request
+			// conflicts with what the installed app was granted, and the
+			// same request with "grant": true succeeds.
+			httpjson.Write(w, http.StatusConflict, consentRequired{
+				Error: err.Error(), Code: CodeConsentRequired, AppID: ce.AppID, Version: ce.Version,
+				InstalledVersion: ce.InstalledVersion, NewPermissions: ce.NewPermissions, NewLocations: ce.NewLocations,
+			})
 			return
 		}
-		WriteJSON(w, http.StatusOK, res)
+		if err != nil {
+			if failure.KindOf(err) == failure.Internal {
+				a.Log.Error("App lifecycle step failed", "step", step, "app_id", string(req.AppID), "error", err.Error())
+			}
+			httpjson.Error(w, failure.Status(err), err)
+			return
+		}
+		httpjson.Write(w, http.StatusOK, res)
 	}
-}
-
-func lifecycleStatus(err error) int {
-	switch {
-	case errors.Is(err, install.ErrNotListed), errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, install.ErrUnsupported):
-		return http.StatusBadRequest
-	case errors.Is(err, install.ErrNoChange):
-		return http.StatusConflict
-	case errors.Is(err, install.ErrPing):
-		return http.StatusBadGateway
-	}
-	return http.StatusInternalServerError
 }

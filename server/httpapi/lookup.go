@@ -11,6 +11,8 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
+	"github.com/lambda-apps/lambda-apps/server/failure"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 )
 
 // getLookup answers the server's autocomplete request for an app command's
@@ -22,16 +24,16 @@ func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
 		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"), RootID: q.Get("root_id"),
 		Token: mux.Vars(r)["token"], UserInput: q.Get("user_input"), Parsed: q.Get("parsed"),
 	}
-	items, err := a.Suggest(r.Context(), req)
+	items, err := a.Dialogs.Suggest(r.Context(), req)
 	if errors.Is(err, appcall.ErrForbidden) {
-		WriteError(w, http.StatusForbidden, err)
+		httpjson.Failure(w, err)
 		return
 	}
 	if err != nil {
 		a.Log.Warn("App command lookup failed", "user_id", req.UserID, "error", err.Error())
-		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + err.Error()}}
+		items = []model.AutocompleteListItem{{Hint: "No choices", HelpText: "Could not load the choices: " + failure.Message(err)}}
 	}
-	WriteJSON(w, http.StatusOK, items)
+	httpjson.Write(w, http.StatusOK, items)
 }
 
 // postDialogLookup answers the server's lookup for a dynamic select of one
@@ -40,21 +42,21 @@ func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
 func (a *api) postDialogLookup(w http.ResponseWriter, r *http.Request) {
 	var req model.SubmitDialogRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
-		WriteError(w, http.StatusBadRequest, fmt.Errorf("not a dialog lookup: %w", err))
+		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("not a dialog lookup: %w", err))
 		return
 	}
 	user := UserID(r)
-	resp, err := a.DialogLookup(r.Context(), user, &req)
+	resp, err := a.Dialogs.DialogLookup(r.Context(), user, &req)
 	switch {
 	case errors.Is(err, appcmd.ErrBadLookup):
-		WriteError(w, http.StatusBadRequest, err)
+		httpjson.Error(w, http.StatusBadRequest, err)
 		return
 	case errors.Is(err, appcall.ErrForbidden):
-		WriteError(w, http.StatusForbidden, err)
+		httpjson.Failure(w, err)
 		return
 	case err != nil:
 		a.Log.Warn("Dialog lookup failed", "user_id", user, "error", err.Error())
 		resp = &model.LookupDialogResponse{Items: []model.DialogSelectOption{}}
 	}
-	WriteJSON(w, http.StatusOK, resp)
+	httpjson.Write(w, http.StatusOK, resp)
 }

@@ -18,13 +18,14 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 )
 
 func TestLookupRoute(t *testing.T) {
 	var got []appcmd.SuggestRequest
 	r := NewRouter(Deps{
 		Log: &nopLogger{},
-		Suggest: func(_ context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error) {
+		Dialogs: fakeDialogs{suggest: func(_ context.Context, req appcmd.SuggestRequest) ([]model.AutocompleteListItem, error) {
 			got = append(got, req)
 			if req.Token == "broken" {
 				return nil, errors.New("the app is down")
@@ -33,7 +34,7 @@ func TestLookupRoute(t *testing.T) {
 				return nil, fmt.Errorf("%w: context.channel_id: you cannot read this channel", appcall.ErrForbidden)
 			}
 			return []model.AutocompleteListItem{{Item: "go", Hint: "Go"}}, nil
-		},
+		}},
 	})
 	get := func(path string) (int, []model.AutocompleteListItem, string) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -67,10 +68,10 @@ func TestWebhookRouteNeedsNoUser(t *testing.T) {
 	var got []string
 	r := NewRouter(Deps{
 		Log: &nopLogger{},
-		Webhook: func(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string) {
+		Webhooks: webhooksFunc(func(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string) {
 			got = append(got, string(appID)+"|"+rest+"|"+r.Header.Get(UserIDHeader))
-			WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-		},
+			httpjson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
+		}),
 	})
 	serve := func(method, path string) int {
 		w := httptest.NewRecorder()
@@ -88,7 +89,7 @@ func TestWebhookRouteNeedsNoUser(t *testing.T) {
 func TestDialogLookupRoute(t *testing.T) {
 	r := NewRouter(Deps{
 		Log: &nopLogger{},
-		DialogLookup: func(_ context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error) {
+		Dialogs: fakeDialogs{lookup: func(_ context.Context, userID string, req *model.SubmitDialogRequest) (*model.LookupDialogResponse, error) {
 			switch req.State {
 			case "secret":
 				return nil, fmt.Errorf("%w: context.channel_id: you cannot read this channel", appcall.ErrForbidden)
@@ -98,7 +99,7 @@ func TestDialogLookupRoute(t *testing.T) {
 				return nil, errors.New("lambda down")
 			}
 			return &model.LookupDialogResponse{Items: []model.DialogSelectOption{{Text: userID, Value: req.State}}}, nil
-		},
+		}},
 	})
 	post := func(body string) (int, string) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/dialog/lookup", strings.NewReader(body))
@@ -124,12 +125,12 @@ func TestDialogLookupRoute(t *testing.T) {
 func TestAppCallingGETsRefuseCrossSiteRequests(t *testing.T) {
 	r := NewRouter(Deps{
 		Log: &nopLogger{},
-		Bindings: func(context.Context, bindings.Where) ([]apps.Binding, error) {
+		Bindings: bindingsFunc(func(context.Context, bindings.Where) ([]apps.Binding, error) {
 			return []apps.Binding{}, nil
-		},
-		Suggest: func(context.Context, appcmd.SuggestRequest) ([]model.AutocompleteListItem, error) {
+		}),
+		Dialogs: fakeDialogs{suggest: func(context.Context, appcmd.SuggestRequest) ([]model.AutocompleteListItem, error) {
 			return []model.AutocompleteListItem{}, nil
-		},
+		}},
 	})
 	browser := "Mozilla/5.0 (X11; Linux x86_64)"
 	tests := []struct {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,32 +12,30 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/failure"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 )
-
-// ErrStaticNotFound is returned by OpenStatic for unknown apps and assets.
-var ErrStaticNotFound = errors.New("not found")
 
 // getStatic streams GET /api/v1/apps/{app_id}/static/{name...} from S3.
 func (a *api) getStatic(w http.ResponseWriter, r *http.Request) {
 	vars := mux.Vars(r)
 	appID, name := apps.AppID(vars["app_id"]), vars["name"]
 	if err := appID.Validate(); err != nil {
-		WriteError(w, http.StatusBadRequest, fmt.Errorf("app_id: %w", err))
+		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("app_id: %w", err))
 		return
 	}
 	if err := apps.ValidateStaticName(name); err != nil {
-		WriteError(w, http.StatusBadRequest, fmt.Errorf("asset name: %w", err))
+		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("asset name: %w", err))
 		return
 	}
-	obj, err := a.OpenStatic(r.Context(), appID, name, r.Header.Get("If-None-Match"))
+	obj, err := a.Static.OpenStatic(r.Context(), appID, name, r.Header.Get("If-None-Match"))
 	switch {
-	case errors.Is(err, ErrStaticNotFound), errors.Is(err, s3store.ErrNotFound):
-		WriteError(w, http.StatusNotFound, fmt.Errorf("no static asset %q for app %s", name, appID))
+	case failure.KindOf(err) == failure.NotFound:
+		httpjson.Error(w, http.StatusNotFound, fmt.Errorf("no static asset %q for app %s", name, appID))
 		return
 	case err != nil:
 		a.Log.Warn("Static asset unavailable", "app_id", string(appID), "name", name, "error", err.Error())
-		WriteError(w, http.StatusBadGateway, fmt.Errorf("static asset %q of app %s is unavailable: %w", name, appID, err))
+		httpjson.Failure(w, err)
 		return
 	}
 	defer obj.Body.Close()

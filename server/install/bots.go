@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/lambda-apps/lambda-apps"
 )
 
 // ErrNotFound is what the Mattermost API adapter returns for missing users.
@@ -16,7 +18,7 @@ var ErrNotFound = errors.New("not found")
 // the plugin creates (PluginAPI.CreateBot fills in the calling plugin's id
 // when OwnerId is empty); install sets it explicitly all the same. Install
 // reuses an existing bot account only when its OwnerId is PluginID.
-const PluginID = "lambda-apps"
+var PluginID = lambdaapps.PluginID
 
 // MaxBotUsernameSuffix bounds the fallback usernames install tries for an
 // app's bot: <name>, <name>-app, then <name>-app-2 … <name>-app-9.

@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -26,10 +28,45 @@ const maxIconSize = 5 << 20
 
 // Errors the lifecycle can wrap.
 var (
-	ErrNotListed   = errors.New("app is not listed")
-	ErrUnsupported = errors.New("app cannot run on AWS Lambda")
-	ErrPing        = errors.New("the app did not answer /ping")
+	ErrNotListed   = failure.New(failure.NotFound, "app is not listed")
+	ErrUnsupported = failure.New(failure.BadRequest, "app cannot run on AWS Lambda")
+	ErrPing        = failure.New(failure.Upstream, "the app did not answer /ping")
+	// ErrConsentRequired is wrapped by a *ConsentError: an install of an
+	// app that is installed already (an upgrade or a reinstall) would grant
+	// permissions or locations that the installed app was not granted, and
+	// the request did not consent to them.
+	ErrConsentRequired = failure.New(failure.Conflict, "consent required")
 )
+
+// ConsentError names what an upgrade or reinstall would grant that the
+// installed app was not granted. It wraps ErrConsentRequired.
+type ConsentError struct {
+	AppID apps.AppID
+	// Version is the version being installed; InstalledVersion the one
+	// installed now.
+	Version          apps.AppVersion
+	InstalledVersion apps.AppVersion
+	// NewPermissions and NewLocations are what Version requests that the
+	// installed app was not granted.
+	NewPermissions apps.Permissions
+	NewLocations   apps.Locations
+}
+
+func (e *ConsentError) Error() string {
+	return fmt.Sprintf("%s: app %s %s asks for what the installed version %s was not granted: %s. "+
+		"To consent, run `/apps install listed %s --version %s` in Mattermost (it shows what the app asks for), "+
+		`or send the install request again with "version": %q and "grant": true (appsctl aws deploy: --install --grant)`,
+		ErrConsentRequired, e.AppID, e.Version, e.InstalledVersion, e.What(), e.AppID, e.Version, e.Version)
+}
+
+// What lists the new permissions and locations, e.g. "permissions
+// act_as_user, remote_oauth2; locations /post_menu".
+func (e *ConsentError) What() string {
+	return describeGrants(e.NewPermissions, e.NewLocations)
+}
+
+// Unwrap makes errors.Is(err, ErrConsentRequired) true.
+func (e *ConsentError) Unwrap() error { return ErrConsentRequired }
 
 // Logger is the structured logger.
 type Logger interface {
@@ -83,9 +120,19 @@ type Request struct {
 	// ActingUserID is the admin who installs; on_install runs as them.
 	ActingUserID string
 	// GrantedLocations and GrantedPermissions are what the admin consented
-	// to; nil means everything the manifest requests.
+	// to; nil means everything the manifest requests, which needs consent
+	// (below) when the app is installed already.
 	GrantedLocations   apps.Locations
 	GrantedPermissions apps.Permissions
+	// Grant is the admin's consent to everything the manifest of Version
+	// requests (callers should set Version, so that the consent is for a
+	// known manifest). Without it, an upgrade or reinstall of an installed
+	// app fails with a *ConsentError when the manifest requests permissions
+	// or locations that the installed app was not granted (an explicit
+	// GrantedPermissions or GrantedLocations list is consent to what it
+	// holds). A first install needs no Grant: the admin who installs an
+	// app that is not installed consents by doing so.
+	Grant bool
 }
 
 // Manifest finds the manifest to install in the catalog.
@@ -120,6 +167,11 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 		GrantedPermissions: orPermissions(req.GrantedPermissions, m.RequestedPermissions),
 		InstalledBy:        req.ActingUserID,
 	}
+	// Before anything is called or changed. Checked again against the
+	// stored record when saving, in case another install ran meanwhile.
+	if _, err := checkConsent(req, prev, candidate); err != nil {
+		return nil, err
+	}
 	if err := s.ping(ctx, candidate); err != nil {
 		return nil, err
 	}
@@ -137,7 +189,12 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 	s.setIcon(ctx, candidate, res)
 
 	now := s.Now().UTC()
+	var consented string // what this install newly grants to an installed app
 	saved, err := s.Apps.Update(m.AppID, func(cur *store.InstalledApp) (*store.InstalledApp, error) {
+		var err error
+		if consented, err = checkConsent(req, cur, candidate); err != nil {
+			return nil, err
+		}
 		next := *candidate
 		next.InstalledAt, next.UpdatedAt = now, now
 		if cur != nil {
@@ -156,13 +213,20 @@ func (s *Service) Install(ctx context.Context, req Request) (*Result, error) {
 	switch {
 	case prev != nil && res.PreviousVersion != m.Version:
 		res.say("Upgraded app `%s` (%s) from %s to %s.", m.AppID, m.DisplayName, res.PreviousVersion, m.Version)
-		s.lifecycleCall(ctx, saved, m.OnVersionChanged, req.ActingUserID, "on_version_changed", res,
-			map[string]any{"prev_version": string(res.PreviousVersion)})
 	case prev != nil:
 		res.say("Reinstalled app `%s` (%s) %s.", m.AppID, m.DisplayName, m.Version)
 	default:
 		res.say("Installed app `%s` (%s) %s with bot account @%s.", m.AppID, m.DisplayName, m.Version, bot.Username)
+	}
+	if consented != "" {
+		res.say("With your consent, the app was granted what it was not granted before: %s.", consented)
+	}
+	switch {
+	case prev == nil:
 		s.lifecycleCall(ctx, saved, m.OnInstall, req.ActingUserID, "on_install", res, nil)
+	case res.PreviousVersion != m.Version:
+		s.lifecycleCall(ctx, saved, m.OnVersionChanged, req.ActingUserID, "on_version_changed", res,
+			map[string]any{"prev_version": string(res.PreviousVersion)})
 	}
 	res.Messages = append(res.Messages, notes...)
 	return res, nil
@@ -261,4 +325,64 @@ func orPermissions(granted, requested apps.Permissions) apps.Permissions {
 		return granted
 	}
 	return requested
+}
+
+// checkConsent compares what next would be granted with what cur, the
+// installed app (nil when it is not installed), was granted. It fails with
+// a *ConsentError when next gets more and req did not consent to it, and
+// otherwise describes what next newly gets ("" for a first install or when
+// nothing is new). A location under a granted one is not new.
+func checkConsent(req Request, cur, next *store.InstalledApp) (string, error) {
+	if cur == nil {
+		return "", nil
+	}
+	var perms apps.Permissions
+	for _, p := range next.GrantedPermissions {
+		if !apps.Permissions(cur.GrantedPermissions).Contains(p) && !perms.Contains(p) {
+			perms = append(perms, p)
+		}
+	}
+	var locs apps.Locations
+	for _, l := range next.GrantedLocations {
+		if !l.In(cur.GrantedLocations) && !l.In(locs) {
+			locs = append(locs, l)
+		}
+	}
+	if len(perms)+len(locs) == 0 {
+		return "", nil
+	}
+	// An explicit list is consent to what it holds.
+	consentPerms := req.Grant || req.GrantedPermissions != nil
+	consentLocs := req.Grant || req.GrantedLocations != nil
+	if (len(perms) > 0 && !consentPerms) || (len(locs) > 0 && !consentLocs) {
+		e := &ConsentError{AppID: next.ID(), Version: next.Manifest.Version, InstalledVersion: cur.Manifest.Version}
+		if !consentPerms {
+			e.NewPermissions = perms
+		}
+		if !consentLocs {
+			e.NewLocations = locs
+		}
+		return "", e
+	}
+	return describeGrants(perms, locs), nil
+}
+
+// describeGrants lists permissions and locations for a message.
+func describeGrants(perms apps.Permissions, locs apps.Locations) string {
+	var parts []string
+	if len(perms) > 0 {
+		words := make([]string, len(perms))
+		for i, p := range perms {
+			words[i] = string(p)
+		}
+		parts = append(parts, "permissions "+strings.Join(words, ", "))
+	}
+	if len(locs) > 0 {
+		words := make([]string, len(locs))
+		for i, l := range locs {
+			words[i] = string(l)
+		}
+		parts = append(parts, "locations "+strings.Join(words, ", "))
+	}
+	return strings.Join(parts, "; ")
 }

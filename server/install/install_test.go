@@ -222,8 +222,7 @@ func newFixture(t *testing.T) *fixture {
 	_, err := f.cat.Sync(context.Background(), f.bucket)
 	require.NoError(t, err)
 	f.apps = store.NewApps(&pluginapi.MemoryStore{}, nil)
-	calls := appcall.New(appcall.Deps{Apps: f.apps, Invoker: func() (appcall.Invoker, error) { return f.inv, nil },
-		Timeout: func() time.Duration { return time.Second }, SiteURL: func() string { return "http://mm" }})
+	calls := appcall.New(appcall.Deps{Apps: f.apps, Env: appcall.FixedEnv{Lambda: f.inv, Timeout: time.Second, Site: "http://mm"}})
 	f.svc = New(Deps{Catalog: f.cat, Apps: f.apps, Calls: calls, API: f.mm, Log: quiet{},
 		OpenIcon: func(_ context.Context, appID, version, name string) (io.ReadCloser, error) {
 			return io.NopCloser(strings.NewReader("PNG " + appID + " " + version + " " + name)), nil

@@ -2,15 +2,15 @@ package install
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
 // ErrNoChange is returned when the app is already in the wanted state.
-var ErrNoChange = errors.New("nothing to do")
+var ErrNoChange = failure.New(failure.Conflict, "nothing to do")
 
 // Enable lets an app be called again and runs its on_enable.
 func (s *Service) Enable(ctx context.Context, appID apps.AppID, actingUserID string) (*Result, error) {

@@ -20,7 +20,7 @@ func (p *Plugin) startBackground() {
 		p.syncOnce(ctx)
 		p.appCommands.SyncAll(ctx) // commands are per node: register them here too
 		for {
-			interval := p.services().cfg.CatalogRefresh
+			interval := p.env.Config().CatalogRefresh
 			if interval <= 0 {
 				<-ctx.Done()
 				return
@@ -40,7 +40,7 @@ func (p *Plugin) startBackground() {
 func (p *Plugin) syncOnce(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	_, _ = p.refresh(ctx) // refresh logs and records the outcome
+	_, _ = p.catalog.Refresh(ctx) // Refresh logs and records the outcome
 }
 
 func (p *Plugin) stopBackground() {

@@ -7,32 +7,30 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
 
-	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/command"
 )
 
-const pluginID = "lambda-apps"
-
 // Routes the server calls on behalf of users (dialogs, autocomplete).
-const (
+var (
 	dialogURL       = appcall.PluginPath + "/api/v1/dialog"
 	autocompleteURL = appcall.PluginPath + "/api/v1/autocomplete"
 	lookupURL       = appcall.PluginPath + "/api/v1/lookup"
 	dialogLookupURL = appcall.PluginPath + "/api/v1/dialog/lookup"
 )
 
-// dialogForms reports whether the web client shows a form that answers a
+// commandAPI adapts the plugin API to appcmd.MattermostAPI.
+type commandAPI struct{ p *Plugin }
+
+// DialogForms reports whether the web client shows a form that answers a
 // dialog submission: Mattermost's Apps-form based dialogs do (feature flag
 // InteractiveDialogAppsForm, on by default in Mattermost 11); servers that
 // predate the flag do not send it at all.
-func (p *Plugin) dialogForms() bool {
-	cfg := p.API.GetConfig()
+func (c commandAPI) DialogForms() bool {
+	cfg := c.p.API.GetConfig()
 	return cfg != nil && cfg.FeatureFlags != nil && cfg.FeatureFlags.InteractiveDialogAppsForm
 }
-
-// commandAPI adapts the plugin API to appcmd.MattermostAPI.
-type commandAPI struct{ p *Plugin }
 
 func (c commandAPI) RegisterCommand(cmd *model.Command) error { return c.p.API.RegisterCommand(cmd) }
 func (c commandAPI) UnregisterCommand(trigger string) error {
@@ -48,7 +46,7 @@ func (c commandAPI) TakenTriggers() []string {
 	}
 	if plugins, err := c.p.client.SlashCommand.ListPlugin(""); err == nil {
 		for _, cmd := range plugins {
-			if cmd.PluginId != pluginID {
+			if cmd.PluginId != lambdaapps.PluginID {
 				out = append(out, cmd.Trigger)
 			}
 		}
@@ -68,7 +66,7 @@ func (c commandAPI) SendEphemeralPost(userID string, post *model.Post) {
 }
 
 func (c commandAPI) CanReadChannel(userID, channelID string) bool {
-	return c.p.canReadChannel(userID, channelID)
+	return mattermost{c.p.client}.CanReadChannel(userID, channelID)
 }
 
 func (c commandAPI) UserID(name string) (string, error) {
@@ -95,26 +93,4 @@ func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*
 		return p.command.Execute(ctx, args), nil
 	}
 	return p.appCommands.Execute(ctx, args), nil
-}
-
-// autocomplete lists app IDs for the /apps sub-commands.
-func (p *Plugin) autocomplete(userID, kind string) []model.AutocompleteListItem {
-	items := []model.AutocompleteListItem{}
-	if !p.isSystemAdmin(userID) {
-		return items
-	}
-	if kind == "installable" {
-		for _, l := range p.catalog.View().Apps {
-			if installed, err := p.apps.Get(l.AppID); l.Supported && (err != nil || apps.CompareVersions(string(l.Version), string(installed.Manifest.Version)) > 0) {
-				items = append(items, model.AutocompleteListItem{Item: string(l.AppID), Hint: string(l.Version), HelpText: l.DisplayName})
-			}
-		}
-		return items
-	}
-	for _, a := range p.apps.List() {
-		if kind == "installed" || (kind == "enabled" && a.Enabled()) || (kind == "disabled" && !a.Enabled()) {
-			items = append(items, model.AutocompleteListItem{Item: string(a.ID()), Hint: string(a.Manifest.Version), HelpText: a.Manifest.DisplayName})
-		}
-	}
-	return items
 }

@@ -2,17 +2,15 @@ package plugin
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/server/install"
 )
 
@@ -50,40 +48,32 @@ func (m mattermostAPI) SetProfileImage(userID string, data []byte) error {
 	return m.c.User.SetProfileImage(userID, bytes.NewReader(data))
 }
 
-// openIcon opens a static asset of an app version (installed or not yet).
-func (p *Plugin) openIcon(ctx context.Context, appID, version, name string) (io.ReadCloser, error) {
-	svc := p.services()
-	if svc.s3 == nil {
-		return nil, errNoCredentials
-	}
-	obj, err := svc.s3.Open(ctx, awsnames.StaticKey(appID, version, name), "")
-	if err != nil {
-		return nil, err
-	}
-	return obj.Body, nil
+// mattermost adapts pluginapi to what the services read of Mattermost
+// (expand.API, appcall.ContextAPI, httpapi.Admins).
+type mattermost struct{ c *pluginapi.Client }
+
+func (e mattermost) IsSystemAdmin(userID string) bool {
+	return userID != "" && e.c.User.HasPermissionTo(userID, model.PermissionManageSystem)
 }
 
-// expandAPI adapts pluginapi to expand.API.
-type expandAPI struct{ c *pluginapi.Client }
+func (e mattermost) GetUser(id string) (*model.User, error)       { return e.c.User.Get(id) }
+func (e mattermost) GetChannel(id string) (*model.Channel, error) { return e.c.Channel.Get(id) }
+func (e mattermost) GetTeam(id string) (*model.Team, error)       { return e.c.Team.Get(id) }
+func (e mattermost) GetPost(id string) (*model.Post, error)       { return e.c.Post.GetPost(id) }
 
-func (e expandAPI) GetUser(id string) (*model.User, error)       { return e.c.User.Get(id) }
-func (e expandAPI) GetChannel(id string) (*model.Channel, error) { return e.c.Channel.Get(id) }
-func (e expandAPI) GetTeam(id string) (*model.Team, error)       { return e.c.Team.Get(id) }
-func (e expandAPI) GetPost(id string) (*model.Post, error)       { return e.c.Post.GetPost(id) }
-
-func (e expandAPI) GetChannelMember(channelID, userID string) (*model.ChannelMember, error) {
+func (e mattermost) GetChannelMember(channelID, userID string) (*model.ChannelMember, error) {
 	return e.c.Channel.GetMember(channelID, userID)
 }
 
-func (e expandAPI) GetTeamMember(teamID, userID string) (*model.TeamMember, error) {
+func (e mattermost) GetTeamMember(teamID, userID string) (*model.TeamMember, error) {
 	return e.c.Team.GetMember(teamID, userID)
 }
 
-func (e expandAPI) CanReadChannel(userID, channelID string) bool {
+func (e mattermost) CanReadChannel(userID, channelID string) bool {
 	return e.c.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
 }
 
-func (e expandAPI) CanViewTeam(userID, teamID string) bool {
+func (e mattermost) CanViewTeam(userID, teamID string) bool {
 	return e.c.User.HasPermissionToTeam(userID, teamID, model.PermissionViewTeam)
 }
 
@@ -124,4 +114,28 @@ func (e sessionAPI) RevokeSession(sessionID string) error {
 		return nil //nolint:nilerr // the session does not exist (any more): revoked
 	}
 	return err
+}
+
+// websocket tells clients to fetch their bindings again (bindings.Clients):
+// the event clients see is "custom_lambda-apps_refresh_bindings".
+type websocket struct{ api mmplugin.API }
+
+func (w websocket) RefreshBindings(userID string) {
+	w.api.PublishWebSocketEvent(eventRefreshBindings, map[string]any{}, &model.WebsocketBroadcast{UserId: userID})
+}
+
+// clusterEvent tells the other cluster nodes to reload what this one changed.
+type clusterEvent struct {
+	p  *Plugin
+	id string
+}
+
+func notifier(p *Plugin, id string) clusterEvent { return clusterEvent{p, id} }
+
+func (c clusterEvent) publish() {
+	err := c.p.API.PublishPluginClusterEvent(model.PluginClusterEvent{Id: c.id},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable})
+	if err != nil {
+		c.p.client.Log.Warn("Could not notify the other cluster nodes", "event", c.id, "error", err.Error())
+	}
 }

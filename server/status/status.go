@@ -18,6 +18,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/config"
+	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
 // BucketCheckTimeout bounds the HeadBucket call of a status check.
@@ -223,4 +224,39 @@ func (p PublicReport) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(a.Name), cell("`"+a.AppID+"`"), cell(a.Version))
 	}
 	return b.String()
+}
+
+// AWS is the current configuration and the S3 client built from it (nil
+// without credentials).
+type AWS interface {
+	Config() *config.Config
+	S3API() s3store.HeadBucketAPI
+}
+
+// Installed lists the installed apps.
+type Installed interface {
+	List() []*store.InstalledApp
+}
+
+// CatalogStatus summarises the catalog.
+type CatalogStatus interface {
+	Status() catalog.Status
+}
+
+// Reporter builds status reports of the running plugin.
+type Reporter struct {
+	Version string
+	AWS     AWS
+	Catalog CatalogStatus
+	Apps    Installed
+}
+
+// Report checks the AWS connection now and reports it with the catalog and
+// the installed apps.
+func (r *Reporter) Report(ctx context.Context) Report {
+	var installed []InstalledApp
+	for _, a := range r.Apps.List() {
+		installed = append(installed, InstalledApp{AppID: string(a.ID()), Name: a.Manifest.DisplayName, Version: string(a.Manifest.Version), Enabled: a.Enabled()})
+	}
+	return Check(ctx, r.Version, r.AWS.Config(), r.AWS.S3API(), r.Catalog.Status(), installed)
 }

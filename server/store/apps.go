@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -12,13 +11,14 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/failure"
 )
 
 // maxUpdateAttempts bounds the compare-and-set retries of Update.
 const maxUpdateAttempts = 50
 
 // ErrNotFound is returned for an app that is not installed.
-var ErrNotFound = errors.New("app is not installed")
+var ErrNotFound = failure.New(failure.NotFound, "app is not installed")
 
 // KV is the part of the plugin KV store the store uses.
 type KV interface {

@@ -26,9 +26,7 @@ import (
 	"time"
 
 	"github.com/lambda-apps/lambda-apps/apps"
-	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
-	"github.com/lambda-apps/lambda-apps/server/appcall"
-	"github.com/lambda-apps/lambda-apps/server/httpapi"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
 	"github.com/lambda-apps/lambda-apps/server/store"
 )
 
@@ -75,27 +73,27 @@ var errNoWebhook = errors.New("no such webhook: the app is not installed, not en
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID, rest string) {
 	app, err := h.App(appID)
 	if err != nil || !app.Enabled() || !apps.Permissions(app.GrantedPermissions).Contains(apps.PermissionRemoteWebhooks) {
-		httpapi.WriteError(w, http.StatusNotFound, errNoWebhook)
+		httpjson.Error(w, http.StatusNotFound, errNoWebhook)
 		return
 	}
 	callPath, err := webhookPath(app.Manifest.OnRemoteWebhook, rest)
 	if err != nil {
-		httpapi.WriteError(w, http.StatusBadRequest, err)
+		httpjson.Error(w, http.StatusBadRequest, err)
 		return
 	}
 	if err := h.authenticate(r, app); err != nil {
 		h.Log.Warn("Refused a remote webhook", "app_id", string(appID), "path", callPath, "reason", err.Error())
-		httpapi.WriteError(w, http.StatusUnauthorized, err)
+		httpjson.Error(w, http.StatusUnauthorized, err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			httpapi.WriteError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the webhook body is over %d KB, the most an app can receive asynchronously", MaxBodyBytes>>10))
+			httpjson.Error(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the webhook body is over %d KB, the most an app can receive asynchronously", MaxBodyBytes>>10))
 			return
 		}
-		httpapi.WriteError(w, http.StatusBadRequest, fmt.Errorf("read the webhook body: %w", err))
+		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("read the webhook body: %w", err))
 		return
 	}
 	creq := &apps.CallRequest{
@@ -104,13 +102,12 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID
 		Context: apps.Context{AppID: appID, UserAgent: "webhook"},
 	}
 	if err := h.Notify(r.Context(), app, creq, ""); err != nil {
-		code := notifyStatus(err)
 		h.Log.Warn("Could not pass a remote webhook on to the app", "app_id", string(appID), "path", callPath, "error", err.Error())
-		httpapi.WriteError(w, code, fmt.Errorf("the app could not be notified: %w", err))
+		httpjson.Failure(w, err)
 		return
 	}
 	h.Log.Debug("Remote webhook passed on", "app_id", string(appID), "path", callPath, "bytes", len(body))
-	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpjson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // onRemoteWebhook is the manifest's on_remote_webhook call, or the default.
@@ -199,16 +196,4 @@ func (h *Handler) authenticate(r *http.Request, app *store.InstalledApp) error {
 		}
 		return nil
 	}
-}
-
-func notifyStatus(err error) int {
-	switch {
-	case errors.Is(err, lambdainvoke.ErrPayloadTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, appcall.ErrNoFunction), errors.Is(err, lambdainvoke.ErrNotDeployed):
-		return http.StatusNotFound
-	case errors.Is(err, lambdainvoke.ErrThrottled):
-		return http.StatusTooManyRequests
-	}
-	return http.StatusBadGateway
 }

@@ -182,15 +182,16 @@ func TestWebhookLimitsAndFailures(t *testing.T) {
 		err  error
 		code int
 	}{
-		{fmt.Errorf("x: %w", lambdainvoke.ErrPayloadTooLarge), http.StatusRequestEntityTooLarge},
+		{appcall.InvokeFailure("hello", fmt.Errorf("x: %w", lambdainvoke.ErrPayloadTooLarge)), http.StatusRequestEntityTooLarge},
 		{fmt.Errorf("x: %w", appcall.ErrNoFunction), http.StatusNotFound},
-		{fmt.Errorf("x: %w", lambdainvoke.ErrNotDeployed), http.StatusNotFound},
-		{fmt.Errorf("x: %w", lambdainvoke.ErrThrottled), http.StatusTooManyRequests},
-		{errors.New("connection refused"), http.StatusBadGateway},
+		{appcall.InvokeFailure("hello", fmt.Errorf("x: %w", lambdainvoke.ErrNotDeployed)), http.StatusNotFound},
+		{appcall.InvokeFailure("hello", fmt.Errorf("x: %w", lambdainvoke.ErrThrottled)), http.StatusTooManyRequests},
+		{appcall.InvokeFailure("hello", errors.New("dial tcp: connection refused")), http.StatusBadGateway},
 	} {
 		f.notifyErr = tt.err
 		w := f.send("open", "", "", "{}", nil)
 		assert.Equal(t, tt.code, w.Code, tt.err.Error())
-		assert.Contains(t, w.Body.String(), "the app could not be notified")
+		assert.Contains(t, w.Body.String(), `"error"`)
+		assert.NotContains(t, w.Body.String(), "dial tcp", "the sender learns nothing of the plugin's AWS set-up")
 	}
 }

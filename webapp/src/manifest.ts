@@ -1,4 +1,6 @@
-// Identity of the plugin. These constants must match ../plugin.json
-// (src/manifest.test.ts checks that they do); nothing is generated at build time.
-export const pluginId = 'lambda-apps';
-export const pluginVersion = '0.1.0';
+// Identity of the plugin, read from ../plugin.json (bundled at build time),
+// the one place it is written.
+import manifest from '../../plugin.json';
+
+export const pluginId: string = manifest.id;
+export const pluginVersion: string = manifest.version;

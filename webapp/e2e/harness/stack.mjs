@@ -1,8 +1,10 @@
 // What the browser test needs from the running stack: its coordinates (from
 // the environment, as build/scripts exports them) and a few REST calls to
 // Mattermost and the plugin.
+import {readFileSync} from 'node:fs';
+
 export const REQUIRED_ENV = ['MM_URL', 'MM_ADMIN_TOKEN', 'MM_USER_TOKEN', 'MM_CHANNEL_ID', 'MM_TEAM_ID'];
-export const PLUGIN_ID = 'lambda-apps';
+export const PLUGIN_ID = JSON.parse(readFileSync(new URL('../../../plugin.json', import.meta.url), 'utf8')).id;
 export const HELLO_APP = 'hello-lambda';
 
 // The stack's coordinates; throws (the test fails, never skips) when any is missing.
