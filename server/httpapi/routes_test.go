@@ -160,3 +160,20 @@ func TestAppCallingGETsRefuseCrossSiteRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestRoutesListsEveryRoute(t *testing.T) {
+	got := map[Route]bool{}
+	for _, r := range Routes() {
+		got[r] = true
+	}
+	for _, want := range []Route{
+		{http.MethodPost, "/api/v1/call"},
+		{http.MethodGet, "/api/v1/bindings"},
+		{http.MethodHead, "/api/v1/apps/{app_id}/static/{name:.+}"},
+		{http.MethodPost, "/api/v1/install-app"},
+		{"*", "/apps/{app_id}/webhook"},
+	} {
+		assert.True(t, got[want], "%v", want)
+	}
+	assert.Len(t, got, len(Routes()), "no route is listed twice")
+}

@@ -1,0 +1,122 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/server/httpapi"
+)
+
+// Who sends a request in the auth matrix.
+const (
+	anonymous    = iota // no Mattermost session
+	user                // a regular user, in a channel they read
+	notInChannel        // the same user, naming a private channel they are not in
+	admin               // a system admin
+	roles
+)
+
+// matrixEntry says how to call one route and what each role gets.
+type matrixEntry struct {
+	path string     // concrete path ({channel} is the role's channel)
+	body func() any // nil: no body
+	want [roles]int // status per role
+	note string     // why, for the failure message
+}
+
+// TestAuthMatrix calls every route of the plugin as every kind of caller and
+// checks the status. The routes come from the router itself
+// (httpapi.Routes): a new route without an entry here fails the test.
+func TestAuthMatrix(t *testing.T) {
+	installHello(t)
+	s := getStack(t)
+	ctx := context.Background()
+	private, _, err := s.client(s.adminToken).CreateChannel(ctx, &model.Channel{TeamId: s.teamID,
+		Name: "matrix-private-" + model.NewId()[:6], DisplayName: "Matrix private", Type: model.ChannelTypePrivate})
+	require.NoError(t, err)
+
+	token := base64.RawURLEncoding.EncodeToString([]byte(`{"a":"` + helloID + `","c":["hello","pick"],"f":"topic"}`))
+	// The role's channel goes into a call's context (see below).
+	call := func() any {
+		return map[string]any{"path": "/greet", "values": map[string]string{"name": "m"},
+			"context": map[string]string{"app_id": helloID}}
+	}
+	nope := func() any { return map[string]string{"app_id": "matrix-nope"} }
+	adminOnly := [roles]int{401, 403, 403, 200}
+	lifecycle := [roles]int{401, 403, 403, 404} // the admin gets past auth: no such app
+	entries := map[httpapi.Route]matrixEntry{
+		{Method: "POST", Path: "/api/v1/ping"}: {path: "/api/v1/ping", want: [roles]int{401, 200, 200, 200}},
+		{Method: "POST", Path: "/api/v1/call"}: {path: "/api/v1/call", body: call, want: [roles]int{401, 200, 403, 200},
+			note: "a call may carry only a channel the user reads"},
+		{Method: "GET", Path: "/api/v1/bindings"}: {path: "/api/v1/bindings?channel_id={channel}&team_id=" + s.teamID,
+			want: [roles]int{401, 200, 403, 200}},
+		{Method: "POST", Path: "/api/v1/dialog"}: {path: "/api/v1/dialog", body: func() any { return map[string]any{"state": "forged"} },
+			want: [roles]int{401, 200, 200, 200}, note: "a refused submission is a dialog answer with an error"},
+		{Method: "POST", Path: "/api/v1/dialog/lookup"}: {path: "/api/v1/dialog/lookup",
+			body: func() any {
+				return map[string]any{"state": "forged", "submission": map[string]string{"selected_field": "topic"}}
+			},
+			want: [roles]int{401, 400, 400, 400}},
+		{Method: "GET", Path: "/api/v1/autocomplete/{kind}"}: {path: "/api/v1/autocomplete/installed", want: [roles]int{401, 200, 200, 200},
+			note: "answers an empty list to non-admins"},
+		{Method: "GET", Path: "/api/v1/lookup/{token}"}: {path: "/api/v1/lookup/" + token + "?channel_id={channel}&team_id=" + s.teamID + "&user_input=hello+pick+g&parsed=hello+pick+",
+			want: [roles]int{401, 200, 403, 200}},
+		{Method: "GET", Path: "/api/v1/apps/{app_id}/static/{name:.+}"}:  {path: "/api/v1/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		{Method: "HEAD", Path: "/api/v1/apps/{app_id}/static/{name:.+}"}: {path: "/api/v1/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		{Method: "GET", Path: "/api/v1/status"}:                          {path: "/api/v1/status", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/catalog"}:                         {path: "/api/v1/catalog", want: adminOnly},
+		{Method: "POST", Path: "/api/v1/refresh"}:                        {path: "/api/v1/refresh", want: adminOnly},
+		{Method: "POST", Path: "/api/v1/install-app"}:                    {path: "/api/v1/install-app", body: nope, want: lifecycle},
+		{Method: "POST", Path: "/api/v1/uninstall-app"}:                  {path: "/api/v1/uninstall-app", body: nope, want: lifecycle},
+		{Method: "POST", Path: "/api/v1/enable-app"}:                     {path: "/api/v1/enable-app", body: nope, want: lifecycle},
+		{Method: "POST", Path: "/api/v1/disable-app"}:                    {path: "/api/v1/disable-app", body: nope, want: lifecycle},
+		{Method: "*", Path: "/apps/{app_id}/webhook"}: {path: "/apps/" + helloID + "/webhook/notify",
+			body: func() any { return map[string]string{"user_id": s.adminID(t), "text": "matrix"} },
+			want: [roles]int{401, 401, 401, 401}, note: "only the app's webhook secret opens it; a Mattermost session does not"},
+	}
+
+	tokens := [roles]string{"", s.userToken, s.userToken, s.adminToken}
+	channels := [roles]string{s.channelID, s.channelID, private.Id, s.channelID}
+	names := [roles]string{"anonymous", "user", "user not in the channel", "system admin"}
+	for _, route := range httpapi.Routes() {
+		e, ok := entries[route]
+		if !assert.True(t, ok, "route %s %s has no entry in the auth matrix: add one", route.Method, route.Path) {
+			continue
+		}
+		method := route.Method
+		if method == "*" {
+			method = http.MethodPost
+		}
+		for role := 0; role < roles; role++ {
+			path := strings.ReplaceAll(e.path, "{channel}", channels[role])
+			var body any
+			if e.body != nil {
+				body = e.body()
+				if m, isMap := body.(map[string]any); isMap {
+					if c, hasCtx := m["context"].(map[string]string); hasCtx {
+						c["channel_id"] = channels[role]
+					}
+				}
+			}
+			code, _, out := s.pluginDo(t, tokens[role], method, path, body, "X-Requested-With", "XMLHttpRequest")
+			assert.Equal(t, e.want[role], code, "%s %s as %s (%s): %s", method, route.Path, names[role], e.note, out)
+		}
+	}
+	assert.Len(t, entries, len(httpapi.Routes()), "every entry is a route the router serves")
+}
+
+func (s *stack) adminID(t *testing.T) string {
+	t.Helper()
+	me, _, err := s.client(s.adminToken).GetMe(context.Background(), "")
+	require.NoError(t, err)
+	return me.Id
+}
