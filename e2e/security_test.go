@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lambda-apps/lambda-apps"
+	lambdaapps "github.com/lambda-apps/lambda-apps"
 )
 
 var dialogURL = lambdaapps.PluginPath() + "/api/v1/dialog"

@@ -21,7 +21,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lambda-apps/lambda-apps"
+	lambdaapps "github.com/lambda-apps/lambda-apps"
 )
 
 var pluginID = lambdaapps.PluginID

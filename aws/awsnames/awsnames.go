@@ -77,6 +77,10 @@ const (
 	ManifestPrefix = "manifests/"
 	// StaticRootPrefix is the prefix of every static asset key.
 	StaticRootPrefix = "static/"
+	// FunctionCodeRootPrefix is the prefix of every function package that
+	// `appsctl aws deploy` put in the bucket because it was too large to
+	// upload to Lambda directly.
+	FunctionCodeRootPrefix = "functions/"
 )
 
 // ManifestKey returns the S3 key of an app version's manifest,
@@ -91,6 +95,14 @@ func ManifestKey(appID, version string) string {
 // "static/{appID}_{version}_app/".
 func StaticPrefix(appID, version string) string {
 	return StaticRootPrefix + appID + "_" + version + "_app/"
+}
+
+// FunctionCodePrefix returns the S3 key prefix of an app version's large
+// function packages, "functions/{appID}_{version}/" (not sanitized). Like
+// StaticPrefix, it is shared by app versions whose manifest keys are the
+// same.
+func FunctionCodePrefix(appID, version string) string {
+	return FunctionCodeRootPrefix + appID + "_" + version + "/"
 }
 
 // StaticKey returns the S3 key of a static asset: StaticPrefix followed by

@@ -24,7 +24,7 @@ func TestLambdaName(t *testing.T) {
 		appID, version, function string
 		want                     string
 	}{
-		// SPEC §3 examples and every function of the legacy ServiceNow bundle.
+		// The naming examples of the Apps framework and every function of the legacy ServiceNow bundle.
 		{serviceNowID, serviceNowVersion, "function1", "com-mattermost-servicenow_0-1-0_function1"},
 		{serviceNowID, serviceNowVersion, "function2", "com-mattermost-servicenow_0-1-0_function2"},
 		{serviceNowID, serviceNowVersion, "function with spaces", "com-mattermost-servicenow_0-1-0_function-with-spaces"},
@@ -105,6 +105,7 @@ func TestS3Keys(t *testing.T) {
 			"static/com.mattermost.servicenow_0.1.0_app/static-file-with-spaces.txt"},
 		{"static nested", StaticKey("hello-serverless", "v1.2.0", "img/my logo.png"), "static/hello-serverless_v1.2.0_app/img/my-logo.png"},
 		{"test key", StaticKey("hello-serverless", "v1.2.0", "test.txt"), "static/hello-serverless_v1.2.0_app/test.txt"},
+		{"function code prefix", FunctionCodePrefix("big.app", "1.0"), "functions/big.app_1.0/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +114,7 @@ func TestS3Keys(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(ManifestKey("a", "b"), ManifestPrefix))
 	assert.True(t, strings.HasPrefix(StaticPrefix("a", "b"), StaticRootPrefix))
+	assert.True(t, strings.HasPrefix(FunctionCodePrefix("a", "b"), FunctionCodeRootPrefix))
 }
 
 func TestIAMDefaults(t *testing.T) {

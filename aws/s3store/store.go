@@ -14,7 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// MaxManifestSize is the largest manifest object that is read (SPEC §4).
+// MaxManifestSize is the largest manifest object that is read.
 const MaxManifestSize = 1 << 20
 
 // ErrNotFound is returned when an object does not exist.

@@ -57,21 +57,21 @@ func TestForAppCachesPerAppUserAndChannel(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, top, 1)
 	assert.Equal(t, "Hi", top[0].Bindings[0].Label)
-	s.ForUser(context.Background(), w)
+	_, _ = s.ForUser(context.Background(), w)
 	_, _, err = s.ForApp(context.Background(), app, w)
 	require.NoError(t, err)
 	assert.Equal(t, 1, caller.calls, "answers are reused within the TTL")
 	assert.Equal(t, 1, caller.userCalls, "a user's bindings are a user call, with its checks")
 
-	s.ForUser(context.Background(), Where{UserID: "u2", ChannelID: "c1", UserAgent: "webapp"})
+	_, _ = s.ForUser(context.Background(), Where{UserID: "u2", ChannelID: "c1", UserAgent: "webapp"})
 	assert.Equal(t, 2, caller.calls, "another user is asked separately")
 
 	now = now.Add(DefaultTTL)
-	s.ForUser(context.Background(), w)
+	_, _ = s.ForUser(context.Background(), w)
 	assert.Equal(t, 3, caller.calls, "an expired answer is fetched again")
 
 	s.Invalidate()
-	s.ForUser(context.Background(), w)
+	_, _ = s.ForUser(context.Background(), w)
 	assert.Equal(t, 4, caller.calls, "Invalidate drops the cache")
 
 	_, err = s.ForUser(context.Background(), Where{UserID: "mallory", ChannelID: "c1", UserAgent: "webapp"})

@@ -14,7 +14,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 )
 
-// Environment variables read by the plugin (SPEC §2).
+// Environment variables read by the plugin (the names the Apps framework used).
 const (
 	EnvAccessKey = "MM_APPS_AWS_ACCESS_KEY"
 	EnvSecretKey = "MM_APPS_AWS_SECRET_KEY"

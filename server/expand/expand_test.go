@@ -14,7 +14,6 @@ import (
 )
 
 type fakeAPI struct {
-	sessions int
 	readable map[string]bool // channel IDs user u1 may read
 }
 

@@ -84,7 +84,7 @@ func Hide(kind Kind, msg string, err error) error { return &Error{Kind: kind, Ms
 func KindOf(err error) Kind {
 	kind := Internal
 	walk(err, func(x error) bool {
-		switch c := x.(type) {
+		switch c := x.(type) { //nolint:errorlint // walk visits every error of the chain
 		case *Error:
 			kind = c.Kind
 			return false
@@ -105,7 +105,7 @@ func walk(err error, visit func(error) bool) bool {
 	if !visit(err) {
 		return false
 	}
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // this is the walk over the chain
 	case interface{ Unwrap() []error }:
 		for _, e := range u.Unwrap() {
 			if !walk(e, visit) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
-	"github.com/lambda-apps/lambda-apps"
+	lambdaapps "github.com/lambda-apps/lambda-apps"
 )
 
 // ErrNotFound is what the Mattermost API adapter returns for missing users.

@@ -7,7 +7,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
 
-	"github.com/lambda-apps/lambda-apps"
+	lambdaapps "github.com/lambda-apps/lambda-apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/command"
 )

@@ -1,4 +1,4 @@
-// The parts of the Apps call protocol (SPEC §9) that the webapp speaks.
+// The parts of the Apps call protocol (the Mattermost Apps framework v1.2) that the webapp speaks.
 // Everything that arrives from the server goes through ./parse.ts first, so
 // these types describe clean values, never raw JSON.
 
