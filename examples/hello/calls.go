@@ -7,101 +7,108 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
-// actingUser is the expansion every user-facing call asks for.
-var actingUser = map[string]string{"acting_user": "summary"}
+// expandActingUser is the expansion every user-facing call asks for.
+var expandActingUser = &apps.Expand{ActingUser: apps.ExpandSummary}
 
 // bindings puts the app on the slash command, the channel header and the
 // post menu.
-func bindings(context.Context, CallRequest) CallResponse {
-	greetCall := &Call{Path: "/greet", Expand: actingUser}
-	return CallResponse{Type: TypeOK, Data: []Binding{
+func bindings(context.Context, request) apps.CallResponse {
+	greetCall := &apps.Call{Path: "/greet", Expand: expandActingUser}
+	return apps.NewDataResponse([]apps.Binding{
 		{
-			Location: "/command",
-			Bindings: []Binding{{
+			Location: apps.LocationCommand,
+			Bindings: []apps.Binding{{
 				Label:       "hello",
 				Description: "Say hello",
 				Icon:        "icon.png",
-				Bindings: []Binding{
+				Bindings: []apps.Binding{
 					{
 						Label:       "greet",
 						Description: "Greets you",
-						Form: &Form{
-							Fields: []Field{{Name: "name", Type: FieldText, Label: "name", Position: 1}},
+						Form: &apps.Form{
+							Fields: []apps.Field{{Name: "name", Type: apps.FieldTypeText, Label: "name", Position: 1}},
 							Submit: greetCall,
 						},
 					},
-					{Label: "survey", Description: "Opens a form", Submit: &Call{Path: "/survey/form"}},
+					{Label: "survey", Description: "Opens a form", Submit: apps.NewCall("/survey/form")},
 					{
 						Label:       "webhook",
 						Description: "Shows the app's webhook URL (system admins)",
-						Submit:      &Call{Path: "/webhook-url", Expand: map[string]string{"app": "all", "acting_user": "all"}},
+						Submit:      &apps.Call{Path: "/webhook-url", Expand: &apps.Expand{App: apps.ExpandAll, ActingUser: apps.ExpandAll}},
 					},
 					{
 						Label:       "pick",
 						Description: "Pick a topic",
-						Form:        &Form{Fields: pickFields(), Submit: &Call{Path: "/pick"}},
+						Form:        &apps.Form{Fields: pickFields(), Submit: apps.NewCall("/pick")},
 					},
 				},
 			}},
 		},
 		{
-			Location: "/channel_header",
-			Bindings: []Binding{
+			Location: apps.LocationChannelHeader,
+			Bindings: []apps.Binding{
 				{Location: "send", Label: "Say hello", Icon: "icon.png", Submit: greetCall},
-				{Location: "pick", Label: "Pick a topic", Icon: "icon.png", Submit: &Call{Path: "/pick"}},
+				{Location: "pick", Label: "Pick a topic", Icon: "icon.png", Submit: apps.NewCall("/pick")},
 			},
 		},
 		{
-			Location: "/post_menu",
-			Bindings: []Binding{{Location: "echo", Label: "Echo post", Submit: &Call{Path: "/echo", Expand: map[string]string{"post": "summary"}}}},
+			Location: apps.LocationPostMenu,
+			Bindings: []apps.Binding{{Location: "echo", Label: "Echo post", Submit: &apps.Call{Path: "/echo", Expand: &apps.Expand{Post: apps.ExpandSummary}}}},
 		},
-	}}
+	})
+}
+
+// ping answers the plugin's install check.
+func ping(context.Context, request) apps.CallResponse {
+	return apps.CallResponse{Type: apps.CallResponseTypeOK}
 }
 
 // install runs once when an admin installs the app.
-func install(_ context.Context, req CallRequest) CallResponse {
+func install(_ context.Context, req request) apps.CallResponse {
 	who := "an admin"
-	if u := req.Context.ActingUser; u != nil && u.Username != "" {
+	if u := req.ActingUser; u != nil && u.Username != "" {
 		who = "@" + u.Username
 	}
-	return CallResponse{Type: TypeOK, Text: fmt.Sprintf("Hello Lambda was installed by %s. Try `/hello greet`, `/hello survey` or `/hello pick`.", who)}
+	return apps.NewTextResponse("Hello Lambda was installed by %s. Try `/hello greet`, `/hello survey` or `/hello pick`.", who)
 }
 
 // greet says hello to the name given, or to the acting user.
-func greet(_ context.Context, req CallRequest) CallResponse {
+func greet(_ context.Context, req request) apps.CallResponse {
 	name := strings.TrimSpace(valueString(req.Values["name"]))
-	if name == "" && req.Context.ActingUser != nil {
-		name = req.Context.ActingUser.Username
+	if name == "" && req.ActingUser != nil {
+		name = req.ActingUser.Username
 	}
 	if name == "" {
 		name = "stranger"
 	}
-	return CallResponse{Type: TypeOK, Text: fmt.Sprintf("Hello, %s!", name)}
+	return apps.NewTextResponse("Hello, %s!", name)
 }
 
 // echo quotes the post the menu item was used on.
-func echo(_ context.Context, req CallRequest) CallResponse {
-	if req.Context.Post == nil {
+func echo(_ context.Context, req request) apps.CallResponse {
+	if req.Post == nil {
 		return errorResponse("There is no post to echo: the call did not expand the post.")
 	}
-	lines := strings.Split(req.Context.Post.Message, "\n")
+	lines := strings.Split(req.Post.Message, "\n")
 	for i, l := range lines {
 		lines[i] = "> " + l
 	}
-	return CallResponse{Type: TypeOK, Text: strings.Join(lines, "\n")}
+	return apps.CallResponse{Type: apps.CallResponseTypeOK, Text: strings.Join(lines, "\n")}
 }
 
 // fail answers an error, as an app does when a call cannot be done.
-func fail(context.Context, CallRequest) CallResponse {
+func fail(context.Context, request) apps.CallResponse {
 	return errorResponse("This call fails on purpose.")
 }
 
 // crash ends the process, as a crashing app would; for runtime tests.
-func crash(context.Context, CallRequest) CallResponse {
+func crash(context.Context, request) apps.CallResponse {
 	os.Exit(2)
-	return CallResponse{}
+	return apps.CallResponse{}
 }
 
 // defaultSlowSeconds is longer than any sensible function timeout.
@@ -109,13 +116,13 @@ const defaultSlowSeconds = 120
 
 // slow sleeps for the "seconds" value (default 120), ignoring the deadline
 // like a stuck app; for timeout tests.
-func slow(_ context.Context, req CallRequest) CallResponse {
+func slow(_ context.Context, req request) apps.CallResponse {
 	seconds, err := strconv.ParseFloat(valueString(req.Values["seconds"]), 64)
 	if err != nil || seconds < 0 {
 		seconds = defaultSlowSeconds
 	}
 	time.Sleep(time.Duration(seconds * float64(time.Second)))
-	return CallResponse{Type: TypeOK, Text: fmt.Sprintf("Slept %g seconds.", seconds)}
+	return apps.NewTextResponse("Slept %g seconds.", seconds)
 }
 
 // valueString reads a form value: a string, a number, a bool, or the value

@@ -1,7 +1,8 @@
 // Command hello is a sample Mattermost App that runs as an AWS Lambda
 // function. The Lambda Apps plugin invokes it with an API Gateway v1-style
 // event whose body is the CallRequest JSON, and expects an API Gateway
-// response whose body is the CallResponse JSON.
+// response whose body is the CallResponse JSON. The call protocol types
+// (CallRequest, CallResponse, Binding, Form...) come from the apps package.
 //
 // Build it for Lambda (runtime provided.al2023, executable "bootstrap"):
 //
@@ -17,6 +18,8 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
 // Event is the invocation payload the plugin sends.
@@ -37,11 +40,11 @@ type Response struct {
 }
 
 // route answers one call path.
-type route func(ctx context.Context, req CallRequest) CallResponse
+type route func(ctx context.Context, req request) apps.CallResponse
 
 // routes maps call paths to their handlers.
 var routes = map[string]route{
-	"/ping":           func(context.Context, CallRequest) CallResponse { return CallResponse{Type: TypeOK} },
+	"/ping":           ping,
 	"/bindings":       bindings,
 	"/install":        install,
 	"/greet":          greet,
@@ -67,11 +70,9 @@ func handle(ctx context.Context, ev Event) (Response, error) {
 		}
 		body = decoded
 	}
-	var req CallRequest
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			return reply(http.StatusBadRequest, errorResponse("the body is not a CallRequest: %v", err)), nil
-		}
+	req, err := decodeRequest(body)
+	if err != nil {
+		return reply(http.StatusBadRequest, errorResponse("the body is not a CallRequest: %v", err)), nil
 	}
 	path := ev.Path
 	if path == "" {
@@ -86,7 +87,7 @@ func handle(ctx context.Context, ev Event) (Response, error) {
 }
 
 // reply wraps a CallResponse into the Lambda response.
-func reply(status int, resp CallResponse) Response {
+func reply(status int, resp apps.CallResponse) Response {
 	body, err := json.Marshal(resp)
 	if err != nil { // cannot happen: the response holds only JSON-safe values
 		status, body = http.StatusInternalServerError, []byte(`{"type":"error","text":"encoding the response failed"}`)
@@ -95,8 +96,8 @@ func reply(status int, resp CallResponse) Response {
 }
 
 // errorResponse is an error CallResponse.
-func errorResponse(format string, args ...any) CallResponse {
-	return CallResponse{Type: TypeError, Text: fmt.Sprintf(format, args...)}
+func errorResponse(format string, args ...any) apps.CallResponse {
+	return apps.CallResponse{Type: apps.CallResponseTypeError, Text: fmt.Sprintf(format, args...)}
 }
 
 func main() { lambda.Start(handle) }

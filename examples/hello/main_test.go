@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
 // invoke runs the Lambda handler in-process, the way the runtime does: JSON
@@ -33,7 +35,7 @@ func invoke(t *testing.T, ev Event) Response {
 
 // call sends a CallRequest to path the way the plugin does and decodes the
 // CallResponse.
-func call(t *testing.T, path string, req CallRequest) (int, CallResponse, string) {
+func call(t *testing.T, path string, req apps.CallRequest) (int, apps.CallResponse, string) {
 	t.Helper()
 	req.Path = path
 	body, err := json.Marshal(req)
@@ -44,15 +46,28 @@ func call(t *testing.T, path string, req CallRequest) (int, CallResponse, string
 		Headers:    map[string]string{"Content-Type": "application/json"},
 		Body:       string(body),
 	})
-	var cr CallResponse
+	var cr apps.CallResponse
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &cr), "body %s", resp.Body)
 	return resp.StatusCode, cr, resp.Body
 }
 
-func withUser(values map[string]any) CallRequest {
-	return CallRequest{
-		Values:  values,
-		Context: Context{AppID: "hello-lambda", UserID: "u1", ActingUser: &User{ID: "u1", Username: "alice"}},
+// expanded is an expanded context with the given Mattermost objects, in
+// their JSON form as the plugin sends them.
+func expanded(actingUser, app, post string) apps.ExpandedContext {
+	raw := func(s string) json.RawMessage {
+		if s == "" {
+			return nil
+		}
+		return json.RawMessage(s)
+	}
+	return apps.ExpandedContext{ActingUser: raw(actingUser), App: raw(app), Post: raw(post)}
+}
+
+func withUser(values map[string]any) apps.CallRequest {
+	return apps.CallRequest{
+		Values: values,
+		Context: apps.Context{AppID: "hello-lambda", UserID: "u1",
+			ExpandedContext: expanded(`{"id":"u1","username":"alice"}`, "", "")},
 	}
 }
 
@@ -60,41 +75,41 @@ func TestCalls(t *testing.T) {
 	tests := []struct {
 		name     string
 		path     string
-		req      CallRequest
-		wantType string
+		req      apps.CallRequest
+		wantType apps.CallResponseType
 		wantText string
 	}{
-		{"ping", "/ping", CallRequest{}, TypeOK, ""},
-		{"install names the admin", "/install", withUser(nil), TypeOK, "Hello Lambda was installed by @alice. Try `/hello greet`, `/hello survey` or `/hello pick`."},
-		{"greet by name", "/greet", withUser(map[string]any{"name": " Bob "}), TypeOK, "Hello, Bob!"},
-		{"greet the acting user", "/greet", withUser(nil), TypeOK, "Hello, alice!"},
-		{"greet without context", "/greet", CallRequest{}, TypeOK, "Hello, stranger!"},
-		{"echo quotes the post", "/echo", CallRequest{Context: Context{Post: &Post{ID: "p1", Message: "hi\nthere"}}}, TypeOK, "> hi\n> there"},
-		{"echo without post", "/echo", CallRequest{}, TypeError, "There is no post to echo: the call did not expand the post."},
-		{"fail", "/fail", CallRequest{}, TypeError, "This call fails on purpose."},
-		{"slow for a moment", "/slow", CallRequest{Values: map[string]any{"seconds": 0.01}}, TypeOK, "Slept 0.01 seconds."},
-		{"slow with a string value", "/slow", CallRequest{Values: map[string]any{"seconds": "0"}}, TypeOK, "Slept 0 seconds."},
-		{"pick a topic", "/pick", CallRequest{Values: map[string]any{"topic": map[string]any{"label": "go", "value": "go"}}}, TypeOK, "You picked Go."},
+		{"ping", "/ping", apps.CallRequest{}, apps.CallResponseTypeOK, ""},
+		{"install names the admin", "/install", withUser(nil), apps.CallResponseTypeOK, "Hello Lambda was installed by @alice. Try `/hello greet`, `/hello survey` or `/hello pick`."},
+		{"greet by name", "/greet", withUser(map[string]any{"name": " Bob "}), apps.CallResponseTypeOK, "Hello, Bob!"},
+		{"greet the acting user", "/greet", withUser(nil), apps.CallResponseTypeOK, "Hello, alice!"},
+		{"greet without context", "/greet", apps.CallRequest{}, apps.CallResponseTypeOK, "Hello, stranger!"},
+		{"echo quotes the post", "/echo", apps.CallRequest{Context: apps.Context{ExpandedContext: expanded("", "", `{"id":"p1","message":"hi\nthere"}`)}}, apps.CallResponseTypeOK, "> hi\n> there"},
+		{"echo without post", "/echo", apps.CallRequest{}, apps.CallResponseTypeError, "There is no post to echo: the call did not expand the post."},
+		{"fail", "/fail", apps.CallRequest{}, apps.CallResponseTypeError, "This call fails on purpose."},
+		{"slow for a moment", "/slow", apps.CallRequest{Values: map[string]any{"seconds": 0.01}}, apps.CallResponseTypeOK, "Slept 0.01 seconds."},
+		{"slow with a string value", "/slow", apps.CallRequest{Values: map[string]any{"seconds": "0"}}, apps.CallResponseTypeOK, "Slept 0 seconds."},
+		{"pick a topic", "/pick", apps.CallRequest{Values: map[string]any{"topic": map[string]any{"label": "go", "value": "go"}}}, apps.CallResponseTypeOK, "You picked Go."},
 		{
 			"pick a topic and others",
 			"/pick",
-			CallRequest{Values: map[string]any{"topic": "rust", "also": []any{map[string]any{"value": "cooking"}, map[string]any{"value": "nope"}, map[string]any{"value": "go"}}}},
-			TypeOK,
+			apps.CallRequest{Values: map[string]any{"topic": "rust", "also": []any{map[string]any{"value": "cooking"}, map[string]any{"value": "nope"}, map[string]any{"value": "go"}}}},
+			apps.CallResponseTypeOK,
 			"You picked Rust. Also: Cooking, Go.",
 		},
-		{"pick an unknown topic", "/pick", CallRequest{Values: map[string]any{"topic": "knitting"}}, TypeError, `"knitting" is not a topic.`},
+		{"pick an unknown topic", "/pick", apps.CallRequest{Values: map[string]any{"topic": "knitting"}}, apps.CallResponseTypeError, `"knitting" is not a topic.`},
 		{
 			"survey submit",
 			"/survey/submit",
 			withUser(map[string]any{"comment": "All good", "rating": map[string]any{"label": "Great", "value": "great"}, "subscribe": true}),
-			TypeOK,
+			apps.CallResponseTypeOK,
 			`Thanks, @alice! Rating: Great, comment: "All good", updates on.`,
 		},
 		{
 			"survey submit with a plain rating value",
 			"/survey/submit",
-			CallRequest{Values: map[string]any{"comment": "meh", "rating": "bad"}},
-			TypeOK,
+			apps.CallRequest{Values: map[string]any{"comment": "meh", "rating": "bad"}},
+			apps.CallResponseTypeOK,
 			`Thanks, you! Rating: Not great, comment: "meh", no updates.`,
 		},
 	}
@@ -123,14 +138,14 @@ func TestSurveyFieldErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, _, body := call(t, "/survey/submit", CallRequest{Values: tt.values})
+			status, _, body := call(t, "/survey/submit", apps.CallRequest{Values: tt.values})
 			assert.Equal(t, http.StatusOK, status)
 			var resp struct {
-				Type string
+				Type apps.CallResponseType
 				Data struct{ Errors map[string]string }
 			}
 			require.NoError(t, json.Unmarshal([]byte(body), &resp))
-			assert.Equal(t, TypeError, resp.Type)
+			assert.Equal(t, apps.CallResponseTypeError, resp.Type)
 			assert.Equal(t, tt.want, resp.Data.Errors)
 		})
 	}
@@ -138,21 +153,22 @@ func TestSurveyFieldErrors(t *testing.T) {
 
 func TestSurveyForm(t *testing.T) {
 	_, resp, _ := call(t, "/survey/form", withUser(nil))
-	require.Equal(t, TypeForm, resp.Type)
+	require.Equal(t, apps.CallResponseTypeForm, resp.Type)
 	require.NotNil(t, resp.Form)
 	assert.NotEmpty(t, resp.Form.Title)
 	assert.Equal(t, "/survey/submit", resp.Form.Submit.Path)
-	types := map[string]string{}
+	assert.Equal(t, &apps.Expand{ActingUser: apps.ExpandSummary}, resp.Form.Submit.Expand)
+	types := map[string]apps.FieldType{}
 	for _, f := range resp.Form.Fields {
 		types[f.Name] = f.Type
 	}
-	assert.Equal(t, map[string]string{"comment": FieldText, "rating": FieldStaticSelect, "subscribe": FieldBool}, types)
+	assert.Equal(t, map[string]apps.FieldType{"comment": apps.FieldTypeText, "rating": apps.FieldTypeStaticSelect, "subscribe": apps.FieldTypeBool}, types)
 	assert.Len(t, resp.Form.Fields[1].Options, len(ratings))
 }
 
 func TestPickWithoutTopicOpensForm(t *testing.T) {
-	_, resp, _ := call(t, "/pick", CallRequest{})
-	require.Equal(t, TypeForm, resp.Type)
+	_, resp, _ := call(t, "/pick", apps.CallRequest{})
+	require.Equal(t, apps.CallResponseTypeForm, resp.Type)
 	require.NotNil(t, resp.Form)
 	assert.Equal(t, "/pick", resp.Form.Submit.Path)
 	assert.Equal(t, pickFields(), resp.Form.Fields)
@@ -171,13 +187,13 @@ func TestLookupTopics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			_, _, body := call(t, "/topics", CallRequest{Query: tt.query, SelectedField: "topic"})
+			_, _, body := call(t, "/topics", apps.CallRequest{Query: tt.query, SelectedField: "topic"})
 			var resp struct {
-				Type string
-				Data struct{ Items []Option }
+				Type apps.CallResponseType
+				Data struct{ Items []apps.SelectOption }
 			}
 			require.NoError(t, json.Unmarshal([]byte(body), &resp))
-			assert.Equal(t, TypeOK, resp.Type)
+			assert.Equal(t, apps.CallResponseTypeOK, resp.Type)
 			var got []string
 			for _, it := range resp.Data.Items {
 				got = append(got, it.Value)
@@ -215,22 +231,29 @@ func TestEventHandling(t *testing.T) {
 		name       string
 		ev         Event
 		wantStatus int
-		wantType   string
+		wantType   apps.CallResponseType
 	}{
-		{"unknown path", Event{Path: "/nope", Body: `{}`}, http.StatusNotFound, TypeError},
-		{"body is not JSON", Event{Path: "/ping", Body: `{`}, http.StatusBadRequest, TypeError},
-		{"base64 body", Event{Path: "/greet", Body: base64.StdEncoding.EncodeToString([]byte(`{"values":{"name":"B64"}}`)), IsBase64Encoded: true}, http.StatusOK, TypeOK},
-		{"bad base64", Event{Path: "/greet", Body: "%%%", IsBase64Encoded: true}, http.StatusBadRequest, TypeError},
-		{"path from the call when the event has none", Event{Body: `{"path":"/ping"}`}, http.StatusOK, TypeOK},
-		{"empty body", Event{Path: "/ping"}, http.StatusOK, TypeOK},
+		{"unknown path", Event{Path: "/nope", Body: `{}`}, http.StatusNotFound, apps.CallResponseTypeError},
+		{"body is not JSON", Event{Path: "/ping", Body: `{`}, http.StatusBadRequest, apps.CallResponseTypeError},
+		{"base64 body", Event{Path: "/greet", Body: base64.StdEncoding.EncodeToString([]byte(`{"values":{"name":"B64"}}`)), IsBase64Encoded: true}, http.StatusOK, apps.CallResponseTypeOK},
+		{"bad base64", Event{Path: "/greet", Body: "%%%", IsBase64Encoded: true}, http.StatusBadRequest, apps.CallResponseTypeError},
+		{"path from the call when the event has none", Event{Body: `{"path":"/ping"}`}, http.StatusOK, apps.CallResponseTypeOK},
+		{"empty body", Event{Path: "/ping"}, http.StatusOK, apps.CallResponseTypeOK},
+		{"acting user is not an object", Event{Path: "/greet", Body: `{"context":{"acting_user":"alice"}}`}, http.StatusBadRequest, apps.CallResponseTypeError},
+		{"post is not an object", Event{Path: "/echo", Body: `{"context":{"post":["p1"]}}`}, http.StatusBadRequest, apps.CallResponseTypeError},
+		{"app is not an object", Event{Path: "/webhook-url", Body: `{"context":{"app":1}}`}, http.StatusBadRequest, apps.CallResponseTypeError},
+		{"expand is not an object", Event{Path: "/ping", Body: `{"expand":"all"}`}, http.StatusBadRequest, apps.CallResponseTypeError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := invoke(t, tt.ev)
 			assert.Equal(t, tt.wantStatus, resp.StatusCode)
-			var cr CallResponse
+			var cr apps.CallResponse
 			require.NoError(t, json.Unmarshal([]byte(resp.Body), &cr))
 			assert.Equal(t, tt.wantType, cr.Type)
+			if tt.wantStatus == http.StatusBadRequest && !tt.ev.IsBase64Encoded {
+				assert.True(t, strings.HasPrefix(cr.Text, "the body is not a CallRequest: "), cr.Text)
+			}
 		})
 	}
 }
@@ -252,29 +275,31 @@ func TestCrash(t *testing.T) {
 func TestManifest(t *testing.T) {
 	data, err := os.ReadFile("manifest.json")
 	require.NoError(t, err)
-	var m struct {
-		AppID       string `json:"app_id"`
-		Version     string `json:"version"`
-		DisplayName string `json:"display_name"`
-		HomepageURL string `json:"homepage_url"`
-		Icon        string `json:"icon"`
-		OnInstall   Call   `json:"on_install"`
-		AWSLambda   struct {
-			Functions []struct{ Path, Name, Handler, Runtime string } `json:"functions"`
-		} `json:"aws_lambda"`
-	}
-	require.NoError(t, json.Unmarshal(data, &m))
-	assert.Equal(t, "hello-lambda", m.AppID)
-	assert.Equal(t, "0.1.0", m.Version)
+	// The plugin's own decoding and validation accept it.
+	m, err := apps.DecodeManifest(data)
+	require.NoError(t, err)
+	assert.Equal(t, apps.AppID("hello-lambda"), m.AppID)
+	assert.Equal(t, apps.AppVersion("0.1.0"), m.Version)
 	assert.Equal(t, "Hello Lambda", m.DisplayName)
 	assert.FileExists(t, filepath.Join("static", m.Icon))
+	require.NotNil(t, m.OnInstall)
 	assert.Contains(t, routes, m.OnInstall.Path, "on_install calls a path the app serves")
+	assert.Contains(t, routes, m.BindingsCall().Path, "the bindings call is a path the app serves")
+	require.NotNil(t, m.AWSLambda)
 	require.Len(t, m.AWSLambda.Functions, 1)
 	fn := m.AWSLambda.Functions[0]
 	assert.Equal(t, "/", fn.Path)
 	assert.Equal(t, "hello", fn.Name)
 	assert.Equal(t, "bootstrap", fn.Handler)
 	assert.Equal(t, "provided.al2023", fn.Runtime)
+
+	_, resp, _ := call(t, "/bindings", withUser(nil))
+	var bindings []apps.Binding
+	require.NoError(t, resp.DecodeData(&bindings))
+	require.NotEmpty(t, bindings)
+	for _, b := range bindings {
+		assert.True(t, b.Location.In(m.RequestedLocations), "the manifest requests the binding location %s", b.Location)
+	}
 
 	icon, err := os.ReadFile(filepath.Join("static", m.Icon))
 	require.NoError(t, err)

@@ -10,27 +10,29 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
 // webhookURL answers /hello webhook: the URL other services post to, with
 // the app's secret, shown to system admins only.
-func webhookURL(_ context.Context, req CallRequest) CallResponse {
-	u := req.Context.ActingUser
+func webhookURL(_ context.Context, req request) apps.CallResponse {
+	u := req.ActingUser
 	if u == nil || !strings.Contains(" "+u.Roles+" ", " system_admin ") {
 		return errorResponse("Only a system admin may see the webhook URL: it carries the app's secret.")
 	}
-	app := req.Context.App
+	app := req.App
 	if app == nil || app.WebhookSecret == "" {
 		return errorResponse("The webhook secret was not sent: grant the app remote_webhooks (reinstall it).")
 	}
 	url := req.Context.MattermostSiteURL + req.Context.AppPath + "/webhook/notify?secret=" + app.WebhookSecret
-	return CallResponse{Type: TypeOK, Text: "Post `{\"user_id\":\"...\",\"text\":\"...\"}` to\n" + url}
+	return apps.CallResponse{Type: apps.CallResponseTypeOK, Text: "Post `{\"user_id\":\"...\",\"text\":\"...\"}` to\n" + url}
 }
 
 // notifyWebhook receives a remote webhook ({"user_id","text"}) and sends
 // the text to that user as a direct message from the app's bot, through
 // the Mattermost REST API with the bot's access token.
-func notifyWebhook(ctx context.Context, req CallRequest) CallResponse {
+func notifyWebhook(ctx context.Context, req request) apps.CallResponse {
 	var data struct {
 		UserID string `json:"user_id"`
 		Text   string `json:"text"`
@@ -56,7 +58,7 @@ func notifyWebhook(ctx context.Context, req CallRequest) CallResponse {
 		log.Printf("webhook: post: %v", err)
 		return errorResponse("Could not post: %v", err)
 	}
-	return CallResponse{Type: TypeOK}
+	return apps.CallResponse{Type: apps.CallResponseTypeOK}
 }
 
 // mattermost is a minimal REST client acting as the app's bot.

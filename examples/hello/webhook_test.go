@@ -11,25 +11,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/apps"
 )
 
 func TestWebhookURL(t *testing.T) {
-	ctx := Context{MattermostSiteURL: "https://mm.example.com", AppPath: "/plugins/lambda-apps/apps/hello-lambda",
-		App: &App{AppID: "hello-lambda", WebhookSecret: "s3cret"}}
-	admin := ctx
-	admin.ActingUser = &User{ID: "u1", Roles: "system_user system_admin"}
-	_, resp, _ := call(t, "/webhook-url", CallRequest{Context: admin})
-	assert.Equal(t, TypeOK, resp.Type)
+	withSecret := `{"app_id":"hello-lambda","webhook_secret":"s3cret"}`
+	ctx := func(actingUser, app string) apps.CallRequest {
+		c := apps.Context{ExpandedContext: expanded(actingUser, app, "")}
+		c.MattermostSiteURL = "https://mm.example.com"
+		c.AppPath = "/plugins/lambda-apps/apps/hello-lambda"
+		return apps.CallRequest{Context: c}
+	}
+	admin := `{"id":"u1","roles":"system_user system_admin"}`
+	_, resp, _ := call(t, "/webhook-url", ctx(admin, withSecret))
+	assert.Equal(t, apps.CallResponseTypeOK, resp.Type)
 	assert.Contains(t, resp.Text, "https://mm.example.com/plugins/lambda-apps/apps/hello-lambda/webhook/notify?secret=s3cret")
 
-	user := ctx
-	user.ActingUser = &User{ID: "u2", Roles: "system_user"}
-	_, resp, _ = call(t, "/webhook-url", CallRequest{Context: user})
-	assert.Equal(t, TypeError, resp.Type)
+	_, resp, _ = call(t, "/webhook-url", ctx(`{"id":"u2","roles":"system_user"}`, withSecret))
+	assert.Equal(t, apps.CallResponseTypeError, resp.Type)
 	assert.NotContains(t, resp.Text, "s3cret")
 
-	admin.App = &App{AppID: "hello-lambda"}
-	_, resp, _ = call(t, "/webhook-url", CallRequest{Context: admin})
+	_, resp, _ = call(t, "/webhook-url", ctx(admin, `{"app_id":"hello-lambda"}`))
+	assert.Equal(t, apps.CallResponseTypeError, resp.Type)
 	assert.Contains(t, resp.Text, "grant the app remote_webhooks")
 }
 
@@ -59,10 +63,10 @@ func TestNotifyWebhookSendsDirectMessage(t *testing.T) {
 	mm := &fakeMattermost{}
 	srv := httptest.NewServer(mm)
 	defer srv.Close()
-	ctx := Context{MattermostSiteURL: srv.URL, BotUserID: "bot1", BotAccessToken: "tok"}
+	ctx := apps.Context{ExpandedContext: apps.ExpandedContext{MattermostSiteURL: srv.URL, BotUserID: "bot1", BotAccessToken: "tok"}}
 
-	_, resp, _ := call(t, "/webhook/notify", CallRequest{Context: ctx, Values: map[string]any{"data": map[string]any{"user_id": "u1", "text": "disk full"}}})
-	require.Equal(t, TypeOK, resp.Type, resp.Text)
+	_, resp, _ := call(t, "/webhook/notify", apps.CallRequest{Context: ctx, Values: map[string]any{"data": map[string]any{"user_id": "u1", "text": "disk full"}}})
+	require.Equal(t, apps.CallResponseTypeOK, resp.Type, resp.Text)
 	assert.Equal(t, []string{
 		`POST /api/v4/channels/direct Bearer tok ["bot1","u1"]`,
 		`POST /api/v4/posts Bearer tok {"channel_id":"dm1","message":"Webhook: disk full"}`,
@@ -71,19 +75,19 @@ func TestNotifyWebhookSendsDirectMessage(t *testing.T) {
 	tests := []struct {
 		name   string
 		values map[string]any
-		ctx    Context
+		ctx    apps.Context
 		want   string
 	}{
 		{"no data", nil, ctx, "must be"},
 		{"text missing", map[string]any{"data": map[string]any{"user_id": "u1"}}, ctx, "must be"},
 		{"data is text", map[string]any{"data": "hello"}, ctx, "must be"},
-		{"no token", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, Context{MattermostSiteURL: srv.URL}, "no bot access token"},
-		{"Mattermost refuses", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, Context{MattermostSiteURL: srv.URL + "/nope", BotAccessToken: "t"}, "HTTP 403"},
+		{"no token", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, apps.Context{ExpandedContext: apps.ExpandedContext{MattermostSiteURL: srv.URL}}, "no bot access token"},
+		{"Mattermost refuses", map[string]any{"data": map[string]any{"user_id": "u1", "text": "x"}}, apps.Context{ExpandedContext: apps.ExpandedContext{MattermostSiteURL: srv.URL + "/nope", BotAccessToken: "t"}}, "HTTP 403"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, resp, _ := call(t, "/webhook/notify", CallRequest{Context: tt.ctx, Values: tt.values})
-			assert.Equal(t, TypeError, resp.Type)
+			_, resp, _ := call(t, "/webhook/notify", apps.CallRequest{Context: tt.ctx, Values: tt.values})
+			assert.Equal(t, apps.CallResponseTypeError, resp.Type)
 			assert.True(t, strings.Contains(resp.Text, tt.want), resp.Text)
 		})
 	}
