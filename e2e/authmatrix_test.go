@@ -51,8 +51,16 @@ func TestAuthMatrix(t *testing.T) {
 			"context": map[string]string{"app_id": helloID}}
 	}
 	nope := func() any { return map[string]string{"app_id": "matrix-nope"} }
+	kvValue := func() any { return map[string]string{"matrix": "value"} }
+	oauth2App := func() any { return map[string]string{"client_id": "matrix", "client_secret": "matrix"} }
 	adminOnly := [roles]int{401, 403, 403, 200}
 	lifecycle := [roles]int{401, 403, 403, 404} // the admin gets past auth: no such app
+	// The app services API answers only the tokens the plugin gives apps in
+	// their calls: a person's own session, an admin's included, gets 403.
+	// (Calling it with an app's token needs an app that hands its token
+	// out; the unit tests in server/appservices cover that side.)
+	appsOnly := [roles]int{401, 403, 403, 403}
+	const appsOnlyNote = "for apps' tokens only"
 	entries := map[httpapi.Route]matrixEntry{
 		{Method: "POST", Path: "/api/v1/ping"}: {path: "/api/v1/ping", want: [roles]int{401, 200, 200, 200}},
 		{Method: "POST", Path: "/api/v1/call"}: {path: "/api/v1/call", body: call, want: [roles]int{401, 200, 403, 200},
@@ -79,6 +87,19 @@ func TestAuthMatrix(t *testing.T) {
 		{Method: "POST", Path: "/api/v1/uninstall-app"}:                  {path: "/api/v1/uninstall-app", body: nope, want: lifecycle},
 		{Method: "POST", Path: "/api/v1/enable-app"}:                     {path: "/api/v1/enable-app", body: nope, want: lifecycle},
 		{Method: "POST", Path: "/api/v1/disable-app"}:                    {path: "/api/v1/disable-app", body: nope, want: lifecycle},
+		{Method: "GET", Path: "/api/v1/kv/{key}"}:                        {path: "/api/v1/kv/matrix", want: appsOnly, note: appsOnlyNote},
+		{Method: "PUT", Path: "/api/v1/kv/{key}"}:                        {path: "/api/v1/kv/matrix", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/kv/{key}"}:                       {path: "/api/v1/kv/matrix", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		{Method: "DELETE", Path: "/api/v1/kv/{key}"}:                     {path: "/api/v1/kv/matrix", want: appsOnly, note: appsOnlyNote},
+		{Method: "GET", Path: "/api/v1/kv/{prefix}/{key}"}:               {path: "/api/v1/kv/mx/matrix", want: appsOnly, note: appsOnlyNote},
+		{Method: "PUT", Path: "/api/v1/kv/{prefix}/{key}"}:               {path: "/api/v1/kv/mx/matrix", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/kv/{prefix}/{key}"}:              {path: "/api/v1/kv/mx/matrix", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		{Method: "DELETE", Path: "/api/v1/kv/{prefix}/{key}"}:            {path: "/api/v1/kv/mx/matrix", want: appsOnly, note: appsOnlyNote},
+		{Method: "PUT", Path: "/api/v1/oauth2/app"}:                      {path: "/api/v1/oauth2/app", body: oauth2App, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/oauth2/app"}:                     {path: "/api/v1/oauth2/app", body: oauth2App, want: appsOnly, note: appsOnlyNote},
+		{Method: "GET", Path: "/api/v1/oauth2/user"}:                     {path: "/api/v1/oauth2/user", want: appsOnly, note: appsOnlyNote},
+		{Method: "PUT", Path: "/api/v1/oauth2/user"}:                     {path: "/api/v1/oauth2/user", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/oauth2/user"}:                    {path: "/api/v1/oauth2/user", body: kvValue, want: appsOnly, note: appsOnlyNote},
 		{Method: "*", Path: "/apps/{app_id}/webhook"}: {path: "/apps/" + helloID + "/webhook/notify",
 			body: func() any { return map[string]string{"user_id": s.adminID(t), "text": "matrix"} },
 			want: [roles]int{401, 401, 401, 401}, note: "only the app's webhook secret opens it; a Mattermost session does not"},

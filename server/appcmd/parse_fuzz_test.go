@@ -421,8 +421,8 @@ func renderValue(t *testing.T, f apps.Field, v any) string {
 }
 
 // fuzzForm builds a form from spec, four bytes per field (at most eight
-// fields): names and labels come from small sets so that they collide,
-// as they may in an app's bindings, which nothing checks for that.
+// fields). Names and labels come from small sets so that fields share names
+// and flags, as nothing stops an app's bindings from doing.
 func fuzzForm(spec []byte) *apps.Form {
 	names := []string{"a", "b", "c", "A"}
 	labels := []string{"", "a", "b", "x y", "X-Y", "c"}
@@ -458,7 +458,8 @@ func fuzzForm(spec []byte) *apps.Form {
 // FuzzParseFields parses command lines against fuzzed forms (see
 // fuzzForm), such as two fields with the same name or flag. Parse must not
 // panic, must refuse with a *UsageError, and what it accepts sets only
-// fields of the form and every required one.
+// fields of the form and every required one. When each field has its own
+// name and flag, the values must also pass FuzzParse's checks.
 func FuzzParseFields(f *testing.F) {
 	f.Add([]byte{0x00, 0x01, 0x00, 0x00, 0x09, 0x02, 0x01, 0x00}, "fz x --a hi --b 1")
 	f.Add([]byte{0x04, 0x21, 0x02, 0x05, 0x19, 0x43, 0x09, 0x00}, "fz x word --x-y @ada")

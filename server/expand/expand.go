@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -36,6 +37,14 @@ type Tokens interface {
 	Token(appID apps.AppID, userID string) (string, error)
 }
 
+// OAuth2 gives the remote OAuth2 data apps stored with the app services API
+// (appservices.Service).
+type OAuth2 interface {
+	RemoteOAuth2App(appID apps.AppID) (apps.OAuth2App, error)
+	// RemoteOAuth2User returns nil when the app stored nothing for userID.
+	RemoteOAuth2User(appID apps.AppID, userID string) (json.RawMessage, error)
+}
+
 // Expander fills in contexts.
 type Expander struct {
 	api    API
@@ -44,6 +53,9 @@ type Expander struct {
 	// WebhookSecret, when set, gives the app's remote webhook secret,
 	// expanded with the app (level all) for apps granted remote_webhooks.
 	WebhookSecret func(apps.AppID) (string, error)
+	// OAuth2, when set, gives the data expanded as "oauth2" (levels
+	// oauth2_app and oauth2_user, for apps granted remote_oauth2).
+	OAuth2 OAuth2
 }
 
 // New returns an Expander.
@@ -111,6 +123,7 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToke
 		}
 		c.App = appJSON(app, l, secret)
 	}
+	e.expandOAuth2(app, c, ex, actingUserID, need)
 	e.expandChannel(c, ex, actingUserID, need)
 	e.expandTeam(c, ex, actingUserID, need)
 	e.expandPosts(c, ex, actingUserID, need)
@@ -131,6 +144,62 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToke
 }
 
 type needFunc func(level apps.ExpandLevel, what string, err error)
+
+// expandOAuth2 fills in c.OAuth2 as v1.2 did: only at level all (other
+// levels expand nothing), for apps granted remote_oauth2; oauth2_app gives
+// the app's remote OAuth2 client and its connect/complete URLs,
+// oauth2_user the data the app stored for the acting user (not for bots;
+// nothing when the app stored none, or {}).
+func (e *Expander) expandOAuth2(app *store.InstalledApp, c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
+	wantApp, wantUser := ex.OAuth2App.Level() == apps.ExpandAll, ex.OAuth2User.Level() == apps.ExpandAll
+	if !wantApp && !wantUser {
+		return
+	}
+	var notGranted error
+	switch {
+	case !apps.Permissions(app.GrantedPermissions).Contains(apps.PermissionRemoteOAuth2):
+		notGranted = fmt.Errorf("the app was not granted %s", apps.PermissionRemoteOAuth2)
+	case e.OAuth2 == nil:
+		notGranted = errors.New("remote OAuth2 is not available")
+	}
+	var oc apps.OAuth2Context
+	set := false
+	if wantApp {
+		err := notGranted
+		if err == nil {
+			oc.OAuth2App, err = e.OAuth2.RemoteOAuth2App(app.ID())
+		}
+		if err == nil {
+			base := strings.TrimRight(c.MattermostSiteURL, "/") + c.AppPath
+			oc.ConnectURL, oc.CompleteURL = base+apps.RemoteOAuth2ConnectPath, base+apps.RemoteOAuth2CompletePath
+			set = true
+		}
+		need(ex.OAuth2App, "oauth2_app", err)
+	}
+	if wantUser {
+		err := notGranted
+		var u *model.User
+		switch {
+		case err != nil:
+		case actingUserID == "":
+			err = errors.New("no acting user")
+		default:
+			if u, err = e.api.GetUser(actingUserID); err == nil && u.IsBot {
+				err = errors.New("the acting user is a bot")
+			}
+		}
+		if err == nil {
+			var data json.RawMessage
+			if data, err = e.OAuth2.RemoteOAuth2User(app.ID(), actingUserID); err == nil && len(data) > 0 && string(data) != "{}" {
+				oc.User, set = data, true
+			}
+		}
+		need(ex.OAuth2User, "oauth2_user", err)
+	}
+	if set {
+		c.OAuth2 = marshal(&oc)
+	}
+}
 
 func (e *Expander) expandChannel(c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
 	if ex.Channel.Level() == apps.ExpandNone && ex.ChannelMember.Level() == apps.ExpandNone {

@@ -81,6 +81,9 @@ type Deps struct {
 	Static       Static
 	Status       Status
 	Autocomplete Autocomplete
+	// AppServices serves the API apps call with their tokens (nil: it
+	// answers 503).
+	AppServices AppServices
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
 }

@@ -1,7 +1,9 @@
 // Package httpapi serves the plugin's REST API under
 // /plugins/lambda-apps/api/v1. Every route requires the Mattermost-User-Id
 // header that the server sets for authenticated requests; admin routes also
-// require the manage_system permission. Errors are JSON: {"error": "..."}.
+// require the manage_system permission, and the app services routes (/kv,
+// /oauth2) a token the plugin gave an app (the session, see WithSessionID).
+// Errors are JSON: {"error": "..."}.
 package httpapi
 
 import (
@@ -72,6 +74,8 @@ func NewRouter(d Deps) http.Handler {
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
 		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
 	}
+	// The app services API: apps call it with their tokens.
+	a.appServiceRoutes(v1)
 	if d.Webhooks == nil {
 		return root
 	}

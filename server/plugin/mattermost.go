@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/install"
 )
 
@@ -88,7 +89,7 @@ func (e sessionAPI) CreateSession(userID string, appID apps.AppID, expiresAt tim
 	if err != nil {
 		return "", "", fmt.Errorf("read the user: %w", err)
 	}
-	props := model.StringMap{"lambda_apps_app_id": string(appID)}
+	props := model.StringMap{appservices.SessionPropAppID: string(appID)}
 	if u.IsBot {
 		props[model.SessionPropIsBot] = model.SessionPropIsBotValue
 	}
@@ -102,6 +103,11 @@ func (e sessionAPI) CreateSession(userID string, appID apps.AppID, expiresAt tim
 		return "", "", err
 	}
 	return s.Id, s.Token, nil
+}
+
+// GetSession reads a session (appservices.Sessions).
+func (e sessionAPI) GetSession(sessionID string) (*model.Session, error) {
+	return e.c.Session.Get(sessionID)
 }
 
 // RevokeSession revokes a session; one that is already gone is fine.

@@ -17,6 +17,7 @@ import (
 	lambdaapps "github.com/lambda-apps/lambda-apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
+	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
@@ -124,6 +125,11 @@ func (p *Plugin) wire() error {
 	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
+	services := appservices.New(appservices.Deps{
+		Sessions: sessionAPI{p.client}, Apps: p.apps, Users: mm, Tokens: p.tokens, KV: &p.client.KV, Log: log,
+		RefreshBindings: p.binds.Refresh,
+	})
+	expander.OAuth2 = services
 	assets := &static.Service{Apps: p.apps, Stores: p.env}
 	sealer := &dialog.Sealer{Secret: p.apps.DialogStateSecret}
 	server := commandAPI{p}
@@ -150,7 +156,8 @@ func (p *Plugin) wire() error {
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
+		AppServices: services,
+		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
 }
@@ -200,7 +207,12 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 	}
 }
 
-// ServeHTTP serves the REST API.
-func (p *Plugin) ServeHTTP(_ *mmplugin.Context, w http.ResponseWriter, r *http.Request) {
+// ServeHTTP serves the REST API. The session the server authenticated the
+// request with goes into its context: the app services API tells apps'
+// tokens by their session.
+func (p *Plugin) ServeHTTP(c *mmplugin.Context, w http.ResponseWriter, r *http.Request) {
+	if c != nil && c.SessionId != "" {
+		r = r.WithContext(httpapi.WithSessionID(r.Context(), c.SessionId))
+	}
 	p.router.ServeHTTP(w, r)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
 	"github.com/mattermost/mattermost/server/public/plugin/plugintest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
@@ -130,4 +131,27 @@ func TestClusterEventReloadsApps(t *testing.T) {
 	before := kvLists.Load()
 	p.OnPluginClusterEvent(nil, model.PluginClusterEvent{Id: eventAppsChanged})
 	assert.Greater(t, kvLists.Load(), before, "the installed apps are read again from the KV store")
+}
+
+// The app services API tells apps' tokens by the session the server
+// authenticated the request with: ServeHTTP passes it on.
+func TestServeHTTPPassesTheSession(t *testing.T) {
+	api := newTestAPI(t, nil)
+	api.On("GetSession", "s1").Return(&model.Session{Id: "s1", UserId: "u1",
+		ExpiresAt: model.GetMillis() + 60_000, Props: model.StringMap{}}, nil)
+	p := activate(t, api, nil)
+	serve := func(c *mmplugin.Context) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/kv/k", nil)
+		r.Header.Set("Mattermost-User-Id", "u1")
+		w := httptest.NewRecorder()
+		p.ServeHTTP(c, w, r)
+		return w
+	}
+	w := serve(nil)
+	assert.Equal(t, http.StatusForbidden, w.Code)
+	api.AssertNotCalled(t, "GetSession", mock.Anything)
+	w = serve(&mmplugin.Context{SessionId: "s1"})
+	assert.Equal(t, http.StatusForbidden, w.Code, "a person's own session")
+	assert.Contains(t, w.Body.String(), "this API is for apps")
+	api.AssertCalled(t, "GetSession", "s1")
 }

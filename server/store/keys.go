@@ -4,10 +4,23 @@
 // Every KV key prefix the plugin uses is declared in this file.
 package store
 
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+)
+
 const (
 	// installedAppPrefix + app ID holds an InstalledApp.
 	installedAppPrefix = "app/"
-	// AppDataPrefix + app ID + "/" is reserved for an app's own data.
+	// AppDataPrefix + app ID + "/" is reserved for an app's own data; it is
+	// all deleted when the app is uninstalled (Apps.DeleteAppData). Under it:
+	//   .webhook-secret                     the remote webhook secret
+	//   kv/<user ID>/<hash of prefix, key>  the app services KV store (AppKVKey)
+	//   oauth2/app                          the remote OAuth2 client (OAuth2AppKey)
+	//   oauth2/user/<user ID>               a user's remote OAuth2 data (OAuth2UserKey)
 	AppDataPrefix = "appdata/"
 	// AppTokenPrefix + app ID + "/" + session ID records an access token
 	// issued to an app (package tokens), until it is revoked.
@@ -16,3 +29,20 @@ const (
 	dialogStateSecretKey = "secret/dialog-state"
 	// The catalog cache key lives in the catalog package ("catalog.v1").
 )
+
+// AppKVKey is where the app services KV store keeps the value an app stored
+// for a user under an app prefix (at most 2 bytes) and key. The prefix and
+// key are hashed (SHA-256, base64url) so that any key fits Mattermost's
+// 150-character KV keys: at most 8 + 32 + 4 + 26 + 1 + 43 = 114 characters.
+func AppKVKey(id apps.AppID, userID, prefix, key string) string {
+	h := sha256.Sum256([]byte(strconv.Itoa(len(prefix)) + ":" + prefix + key))
+	return AppDataPrefix + string(id) + "/kv/" + userID + "/" + base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// OAuth2AppKey is where an app's remote OAuth2 client is kept.
+func OAuth2AppKey(id apps.AppID) string { return AppDataPrefix + string(id) + "/oauth2/app" }
+
+// OAuth2UserKey is where an app's remote OAuth2 data of a user is kept.
+func OAuth2UserKey(id apps.AppID, userID string) string {
+	return AppDataPrefix + string(id) + "/oauth2/user/" + userID
+}

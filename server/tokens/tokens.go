@@ -138,6 +138,20 @@ func (i *Issuer) revoke(appID apps.AppID, sessionID string) {
 	}
 }
 
+// IssuedTo returns the user of the session sessionID if this plugin issued
+// it to appID and has not revoked it, else "". It reads the KV record on
+// every call (nothing cached), so a token revoked on any node is refused.
+func (i *Issuer) IssuedTo(appID apps.AppID, sessionID string) (string, error) {
+	if appID == "" || sessionID == "" {
+		return "", nil
+	}
+	var r record
+	if err := i.KV.Get(recordKey(appID, sessionID), &r); err != nil {
+		return "", fmt.Errorf("read the record of an app token: %w", err)
+	}
+	return r.UserID, nil
+}
+
 // RevokeApp revokes every token issued for appID, on any node (disable,
 // uninstall, upgrade). Other nodes must Forget their caches (cluster event).
 func (i *Issuer) RevokeApp(appID apps.AppID) error {
