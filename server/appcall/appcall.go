@@ -80,6 +80,14 @@ type Deps struct {
 	Mattermost ContextAPI
 	// Bindings, when set, is refreshed when an app's answer asks for it.
 	Bindings BindingsRefresher
+	// Log, when set, gets one line per invocation.
+	Log Logger
+}
+
+// Logger is the structured logger.
+type Logger interface {
+	Debug(message string, keyValuePairs ...any)
+	Warn(message string, keyValuePairs ...any)
 }
 
 // Service calls apps.
@@ -149,15 +157,41 @@ func (s *Service) call(ctx context.Context, app *store.InstalledApp, creq *apps.
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Env.CallTimeout())
 	defer cancel()
-	body, err := inv.Call(ctx, fn, creq.Path, payload)
+	start := time.Now()
+	resp, err := s.invoke(ctx, inv, app, fn, creq.Path, payload)
+	s.logCall(app.ID(), creq.Path, fn, actingUserID, time.Since(start), resp, err)
+	return resp, err
+}
+
+func (s *Service) invoke(ctx context.Context, inv Invoker, app *store.InstalledApp, fn, path string, payload []byte) (*apps.CallResponse, error) {
+	body, err := inv.Call(ctx, fn, path, payload)
 	if err != nil {
 		return nil, InvokeFailure(app.ID(), err)
 	}
 	resp, err := apps.DecodeCallResponse(body)
 	if err != nil {
-		return nil, InvokeFailure(app.ID(), fmt.Errorf("%w: %s answered %s with something that is not a call response: %w", errNotCallResponse, app.ID(), creq.Path, err))
+		return nil, InvokeFailure(app.ID(), fmt.Errorf("%w: %s answered %s with something that is not a call response: %w", errNotCallResponse, app.ID(), path, err))
 	}
 	return resp, nil
+}
+
+// logCall logs an invocation once, at its end: debug when the app
+// answered, warn when the call failed. Never a token, secret or payload.
+func (s *Service) logCall(appID apps.AppID, path, fn, actingUserID string, took time.Duration, resp *apps.CallResponse, err error) {
+	if s.Log == nil {
+		return
+	}
+	outcome := ResponseOutcome(resp)
+	if err != nil {
+		outcome = Outcome(err)
+	}
+	kv := []any{"app_id", string(appID), "path", path, "function", fn, "duration_ms", took.Milliseconds(),
+		"outcome", outcome, "acting_user_id", actingUserID}
+	if err != nil {
+		s.Log.Warn("App call failed", append(kv, "error", err.Error())...)
+		return
+	}
+	s.Log.Debug("App call", kv...)
 }
 
 // Notify invokes app asynchronously (Lambda Event invocation).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -225,4 +226,45 @@ func TestOnlyCallsAUserStartedMayGetTheirToken(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Notify(context.Background(), testApp(), &apps.CallRequest{Call: apps.Call{Path: "/event"}}, "u"))
 	assert.Equal(t, []bool{true, true, false, false}, got)
+}
+
+type recordingLog struct{ lines []string }
+
+func (l *recordingLog) Debug(msg string, kv ...any) { l.add("debug", msg, kv) }
+func (l *recordingLog) Warn(msg string, kv ...any)  { l.add("warn", msg, kv) }
+func (l *recordingLog) add(level, msg string, kv []any) {
+	l.lines = append(l.lines, fmt.Sprint(level, " ", msg, " ", kv))
+}
+
+func TestEveryCallIsLoggedOnceWithoutSecrets(t *testing.T) {
+	inv := &fakeInvoker{answer: `{"type":"error","text":"nope"}`}
+	s := newTestService(t, inv, nil)
+	log := &recordingLog{}
+	s.Log = log
+	s.Expand = expandFunc(func(_ *store.InstalledApp, _ string, _ bool, creq *apps.CallRequest) error {
+		creq.Context.BotAccessToken = "secret-bot-token"
+		return nil
+	})
+	_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Values: map[string]any{"password": "hunter2"}, Context: apps.Context{AppID: "hello.app"}})
+	require.NoError(t, err)
+	require.Len(t, log.lines, 1)
+	assert.Contains(t, log.lines[0], "debug App call")
+	for _, want := range []string{"app_id hello.app", "path /x", "function hello-app_0-1-0_main", "outcome app_error", "acting_user_id u", "duration_ms"} {
+		assert.Contains(t, log.lines[0], want)
+	}
+
+	inv.err = &lambdainvoke.FunctionError{Function: "f", Type: "Runtime.ExitError", Message: "boom"}
+	_, err = s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app"}})
+	require.Error(t, err)
+	require.Len(t, log.lines, 2)
+	assert.Contains(t, log.lines[1], "warn App call failed")
+	assert.Contains(t, log.lines[1], "outcome function_error")
+	for _, l := range log.lines {
+		assert.NotContains(t, l, "secret-bot-token")
+		assert.NotContains(t, l, "hunter2")
+	}
+
+	_, err = s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/ping"}, Context: apps.Context{AppID: "hello.app"}})
+	require.Error(t, err)
+	assert.Len(t, log.lines, 2, "a refused call never reached the app: nothing to log here (the route answers it)")
 }

@@ -37,7 +37,6 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	}
 	top, _, err := s.Bindings.ForApp(ctx, app, bindings.Where{UserID: args.UserId, ChannelID: args.ChannelId, TeamID: args.TeamId, UserAgent: "command"})
 	if err != nil {
-		s.Log.Warn("An app's bindings call failed", "app_id", string(appID), "user_id", args.UserId, "error", err.Error())
 		return ephemeral(fmt.Sprintf("The app `%s` did not answer: %s", appID, failure.Message(err)))
 	}
 	cmd, found := commandBinding(top, words[0])
@@ -68,7 +67,6 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	}
 	resp, err := s.Calls.UserCall(ctx, args.UserId, creq)
 	if err != nil {
-		s.Log.Warn("An app command failed", "app_id", string(appID), "user_id", args.UserId, "error", err.Error())
 		return s.fail(app, args.UserId, where, failure.Message(err))
 	}
 	return s.render(ctx, app, args.UserId, args.TriggerId, where, resp)
@@ -172,7 +170,6 @@ func (s *Service) SubmitDialog(ctx context.Context, userID string, req *model.Su
 	}
 	resp, err := s.Calls.UserCall(ctx, userID, creq)
 	if err != nil {
-		s.Log.Warn("An app's form submission failed", "app_id", string(st.AppID), "user_id", userID, "error", err.Error())
 		return &model.SubmitDialogResponse{Error: userText(err)}
 	}
 	app, err := s.Apps.Get(st.AppID)

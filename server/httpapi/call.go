@@ -32,12 +32,8 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := a.Calls.UserCall(r.Context(), UserID(r), creq)
-	if err != nil {
-		code := callErrorStatus(err)
-		if code == http.StatusOK || code >= 500 {
-			a.Log.Warn("App call failed", "app_id", string(creq.Context.AppID), "path", creq.Path, "error", err.Error())
-		}
-		writeCallError(w, code, err)
+	if err != nil { // appcall logged the call
+		writeCallError(w, callErrorStatus(err), err)
 		return
 	}
 	httpjson.Write(w, http.StatusOK, resp)

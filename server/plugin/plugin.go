@@ -122,7 +122,7 @@ func (p *Plugin) wire() error {
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm})
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
 	services := appservices.New(appservices.Deps{
