@@ -184,6 +184,7 @@ func Read(r io.ReaderAt, size int64, opts ...Option) (*Bundle, error) {
 	b := &Bundle{manifest: rd.manifest, raw: rd.manifestData}
 	if rd.manifest != nil && rd.manifest.AWSLambda != nil {
 		b.functions = rd.matchFunctions()
+		rd.checkLambdaNames()
 	}
 	b.assets = rd.staticAssets()
 	b.warnings = rd.warnings

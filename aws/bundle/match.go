@@ -112,6 +112,25 @@ func (rd *reader) newPackage(e entry, i int) *FunctionPackage {
 	return p
 }
 
+// checkLambdaNames reports functions of the manifest whose names map to the
+// same Lambda function name ("a b" and "a-b"): deploying both would make
+// one overwrite the other.
+func (rd *reader) checkLambdaNames() {
+	if !rd.manifestValid {
+		return
+	}
+	m := rd.manifest
+	app := awsnames.AppVersion{AppID: string(m.AppID), Version: string(m.Version)}
+	for _, fn := range m.AWSLambda.Functions {
+		app.Functions = append(app.Functions, fn.Name)
+	}
+	for _, c := range awsnames.FindCollisions(app, nil) {
+		rd.problems.addf(functionSubject(c.User.Function),
+			"has the same Lambda function name %q as function %q (spaces in function names become '-'); rename one of them",
+			c.Name, c.Other.Function)
+	}
+}
+
 // packageBase returns a package entry's base name without its extension.
 func packageBase(name string) string {
 	base := path.Base(name)

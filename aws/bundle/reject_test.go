@@ -12,9 +12,20 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 )
 
 func TestReadRejects(t *testing.T) {
+	// A function named like the hash that shortens the Lambda name of
+	// another, long one maps to the same Lambda name. (Names equal after
+	// replacing spaces are refused by the manifest validation already.)
+	longName := strings.Repeat("long-function-name-", 3)
+	hashedLambda, err := awsnames.LambdaName("com.example.test", "1.0.0", longName)
+	require.NoError(t, err)
+	hashedName := strings.TrimPrefix(hashedLambda, "com-example-test_1-0-0_")
+	require.Len(t, hashedLambda, awsnames.MaxLambdaNameLength)
+
 	manifest := zfile{name: "manifest.json", data: testManifest(t, "function1")}
 	valid := []zfile{manifest, pkg("function1.zip")}
 	with := func(extra ...zfile) []zfile { return append(append([]zfile{}, valid...), extra...) }
@@ -79,6 +90,9 @@ func TestReadRejects(t *testing.T) {
 			[]string{`entry "function1.zip": appears more than once`}},
 		{"static key collision", with(zfile{name: "static/a b.txt"}, zfile{name: "static/a-b.txt"}),
 			[]string{`entry "static/a-b.txt": has the same S3 key "static/com.example.test_1.0.0_app/a-b.txt" as "static/a b.txt"`}},
+		{"Lambda name collision", []zfile{{name: "manifest.json", data: testManifest(t, longName, "other", hashedName)},
+			pkg(longName + ".zip"), pkg("other.zip"), pkg(hashedName + ".zip")},
+			[]string{"1 problem:", `function "` + hashedName + `": has the same Lambda function name "` + hashedLambda + `" as function "` + longName + `"`, "rename one of them"}},
 		{"no manifest", []zfile{pkg("function1.zip")},
 			[]string{"manifest.json: not found at the root of the bundle"}},
 		{"manifest in a folder", []zfile{{name: "app/manifest.json", data: manifest.data}, pkg("app/function1.zip")},

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/internal/testaws"
 )
 

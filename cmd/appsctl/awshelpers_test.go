@@ -15,10 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/awserr"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/internal/testaws"
 )
 
@@ -52,7 +52,7 @@ func newChecker(t *testing.T, m *testaws.Moto, region string) *checker {
 func (c *checker) exists(err error) bool {
 	c.t.Helper()
 	if err != nil {
-		require.True(c.t, awserr.IsNotFound(err), "unexpected error: %v", err)
+		require.True(c.t, awsaccount.IsNotFound(err), "unexpected error: %v", err)
 		return false
 	}
 	return true

@@ -1,28 +1,37 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/deploy"
+	"github.com/lambda-apps/lambda-apps/appsctl/report"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
-	"github.com/lambda-apps/lambda-apps/aws/deploy"
-	"github.com/lambda-apps/lambda-apps/aws/report"
+	"github.com/lambda-apps/lambda-apps/aws/s3store"
 )
 
 func (a *app) validateCommand() *cobra.Command {
-	var keepRuntime bool
+	var keepRuntime, offline bool
 	cmd := &cobra.Command{
 		Use:   "validate <bundle.zip>",
 		Short: "Check an app bundle without deploying it",
 		Long: "validate reads the whole bundle (manifest, function packages, static assets), reports\n" +
-			"every problem at once, and prints where each part would go in AWS. Needs no credentials.\n" +
+			"every problem at once, and prints where each part would go in AWS.\n" +
 			"Its warnings say what deploy does with go1.x functions (with --keep-runtime, as deploy\n" +
-			"--keep-runtime would).",
+			"--keep-runtime would).\n\n" +
+			"It also reads the manifests already in the bucket (MM_APPS_S3_BUCKET) and fails when another\n" +
+			"app ID or version maps to the same manifest key, static asset prefix or Lambda function\n" +
+			"name, as deploy does. That needs the deploy key (MM_APPS_DEPLOY_AWS_ACCESS_KEY and\n" +
+			"MM_APPS_DEPLOY_AWS_SECRET_KEY), with which it also looks up the Lambda functions, or the\n" +
+			"invoke key (MM_APPS_AWS_ACCESS_KEY and MM_APPS_AWS_SECRET_KEY); without either, or with\n" +
+			"--offline, only the bundle is checked.",
 		Args: exactArgs("<bundle.zip>"),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opened, err := deploy.OpenBundle(args[0], keepRuntime)
 			if err != nil {
 				return err
@@ -32,12 +41,66 @@ func (a *app) validateCommand() *cobra.Command {
 				a.p.Warnf("%s", w)
 			}
 			a.printBundle(opened.Bundle)
+			if err := a.checkDeployed(cmd.Context(), opened.Bundle, offline); err != nil {
+				return err
+			}
 			a.p.Infof("Bundle is valid.")
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&keepRuntime, "keep-runtime", false, "show the warnings of a deploy with --keep-runtime")
+	cmd.Flags().BoolVar(&offline, "offline", false, "check only the bundle, not the apps already in the bucket")
 	return cmd
+}
+
+// checkDeployed checks the bundle against the app versions in the bucket:
+// no other one may use its names in AWS. It reads the bucket with the
+// deploy key, or else the invoke key; with neither (or offline) it says
+// that it did not check.
+func (a *app) checkDeployed(ctx context.Context, b *bundle.Bundle, offline bool) error {
+	bucket := a.cfg.Bucket
+	kind := deployKey
+	switch {
+	case offline:
+		a.p.Infof("Not checked against the apps in bucket %s (--offline).", bucket)
+		return nil
+	case a.cfg.Deploy.IsSet():
+	case a.cfg.Invoke.IsSet():
+		kind = invokeKey
+	default:
+		a.p.Warnf("not checked against the apps already in bucket %s: set %s and %s (or %s and %s) "+
+			"to check that no other app ID or version uses this app's names in AWS (deploy always checks)",
+			bucket, envDeployAccessKey, envDeploySecretKey, envInvokeAccessKey, envInvokeSecretKey)
+		return nil
+	}
+	clients, err := a.cfg.clients(kind)
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		var collision *deploy.CollisionError
+		if errors.As(err, &collision) {
+			return err
+		}
+		return fmt.Errorf("%w\nto check only the bundle, run validate with --offline", explain(err, kind))
+	}
+	res, err := deploy.CheckCollisions(ctx, s3store.New(clients.S3(), bucket), b)
+	if err != nil {
+		return fail(err)
+	}
+	for _, w := range res.Warnings {
+		a.p.Warnf("%s", w)
+	}
+	a.p.Infof("No name collision with the %d app version(s) in bucket %s.", res.Deployed, bucket)
+	if kind != deployKey {
+		a.p.Infof("Lambda functions left by other deploys not checked: that needs the deploy key (%s and %s).", envDeployAccessKey, envDeploySecretKey)
+		return nil
+	}
+	if err := deploy.CheckFunctionOwners(ctx, clients.Lambda(), a.cfg.Region, b); err != nil {
+		return fail(err)
+	}
+	a.p.Infof("No Lambda function of another app version uses this app's function names.")
+	return nil
 }
 
 func (a *app) printBundle(b *bundle.Bundle) {

@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/lambda-apps/lambda-apps/aws/awsclean"
+	"github.com/lambda-apps/lambda-apps/appsctl/awsclean"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 )
 
@@ -19,7 +19,9 @@ func (a *app) cleanCommand() *cobra.Command {
 		Long: "clean without flags removes what `aws init` created: the invoke user (and its access keys),\n" +
 			"group, policy and the execution role; it refuses while apps are deployed.\n" +
 			"--app removes an app (all versions, or --version): its manifests, functions, static\n" +
-			"assets and its functions' entries in the invoke policy.\n" +
+			"assets and its functions' entries in the invoke policy. For a --version without manifest\n" +
+			"(a failed deploy) the functions are found by name; functions and assets that belong to\n" +
+			"another app version (named by its manifest or, for functions, by their description) are kept.\n" +
 			"--all removes every app and then what `aws init` created. The bucket is always kept.\n\n" +
 			"Needs MM_APPS_DEPLOY_AWS_ACCESS_KEY and MM_APPS_DEPLOY_AWS_SECRET_KEY.",
 		Args: cobra.NoArgs,
@@ -52,6 +54,9 @@ func (a *app) cleanCommand() *cobra.Command {
 				a.p.Infof("Nothing to remove.")
 			} else {
 				a.p.Infof("Removed %d item(s).", len(res.Removed))
+			}
+			if len(res.Kept) > 0 {
+				a.p.Infof("Kept %d item(s) that belong to other app versions (see the warnings for why).", len(res.Kept))
 			}
 			return nil
 		},

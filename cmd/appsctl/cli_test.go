@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	lambdaapps "github.com/lambda-apps/lambda-apps"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -59,7 +61,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{name: "help", args: []string{"--help"}, code: exitOK, wantOut: "MM_APPS_DEPLOY_AWS_ACCESS_KEY"},
 		{name: "no command prints help", args: nil, code: exitOK, wantOut: "Available Commands"},
-		{name: "version", args: []string{"version"}, code: exitOK, wantOut: "appsctl dev\n"},
+		{name: "version", args: []string{"version"}, code: exitOK, wantOut: "appsctl " + lambdaapps.Version + "\n"},
 		{name: "unknown command", args: []string{"nope"}, code: exitUsage, wantErr: []string{`unknown command "nope"`, "appsctl --help"}},
 		{name: "unknown aws command", args: []string{"aws", "nope"}, code: exitUsage, wantErr: []string{`unknown command "nope" for "appsctl aws"`}},
 		{name: "unknown flag", args: []string{"aws", "init", "--nope"}, code: exitUsage, wantErr: []string{"unknown flag: --nope", "appsctl aws init --help"}},

@@ -3,17 +3,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/deploy"
+	"github.com/lambda-apps/lambda-apps/appsctl/mmnotify"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/deploy"
-	"github.com/lambda-apps/lambda-apps/aws/mmnotify"
 )
 
 // deployFlags are the flags of `aws deploy` that need parsing.
 type deployFlags struct {
 	install bool
+	grant   bool
 	env     []string
 	envSet  bool
 }
@@ -27,7 +29,9 @@ func (a *app) deployCommand() *cobra.Command {
 		Long: "deploy uploads the bundle's static assets, creates its Lambda functions (or with --update\n" +
 			"replaces their code and configuration), lets the invoke policy invoke them, and uploads\n" +
 			"the manifest last. When MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN are set it then\n" +
-			"tells Mattermost to refresh its app list, and with --install to install the app.\n\n" +
+			"tells Mattermost to refresh its app list, and with --install to install the app.\n" +
+			"When the app is installed already and this version asks for permissions or locations\n" +
+			"it was not granted, --install stops and names them; --grant consents to them.\n\n" +
 			"AWS Lambda no longer accepts go1.x: a go1.x function whose package holds its handler as a\n" +
 			"Linux executable built with aws-lambda-go v1.18.0 or later is deployed as provided.al2023,\n" +
 			"with a copy of that executable named bootstrap (--keep-runtime turns this off).\n\n" +
@@ -52,11 +56,12 @@ func (a *app) deployCommand() *cobra.Command {
 				return explain(err, deployKey)
 			}
 			a.printDeploy(res)
-			return a.notify(cmd, mm, res, fl.install)
+			return a.notify(cmd, mm, res, fl)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&fl.install, "install", false, "install the app on Mattermost after deploying (needs MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN)")
+	f.BoolVar(&fl.grant, "grant", false, "with --install: consent to the permissions and locations this version asks for that the installed app was not granted")
 	f.BoolVar(&o.Update, "update", false, "replace the code and configuration of functions that exist")
 	f.StringVar(&o.PolicyName, "policy", awsnames.DefaultPolicyName, "IAM policy that lets Mattermost invoke the apps")
 	f.StringVar(&o.ExecuteRoleName, "execute-role", awsnames.DefaultExecuteRoleName, "IAM role the functions run as")
@@ -76,6 +81,9 @@ func (a *app) prepareDeploy(o *deploy.Options, fl deployFlags) (*mmnotify.Client
 		env, err := deploy.ParseEnv(fl.env)
 		problems = append(problems, err)
 		o.Env = env
+	}
+	if fl.grant && !fl.install {
+		problems = append(problems, errors.New("--grant needs --install: it consents to what the app asks for when Mattermost installs it"))
 	}
 	problems = append(problems, o.Validate())
 	if err := errors.Join(problems...); err != nil {
@@ -126,7 +134,7 @@ func (a *app) printDeploy(res *deploy.Result) {
 }
 
 // notify tells Mattermost about the deploy, or says how to.
-func (a *app) notify(cmd *cobra.Command, mm *mmnotify.Client, res *deploy.Result, install bool) error {
+func (a *app) notify(cmd *cobra.Command, mm *mmnotify.Client, res *deploy.Result, fl deployFlags) error {
 	hint := fmt.Sprintf("/apps install listed %s", res.AppID)
 	if mm == nil {
 		a.p.Infof("Mattermost was not notified (%s and %s are not set).", mmnotify.EnvSiteURL, mmnotify.EnvToken)
@@ -137,13 +145,40 @@ func (a *app) notify(cmd *cobra.Command, mm *mmnotify.Client, res *deploy.Result
 		return fmt.Errorf("the app was deployed, but %w\nIn Mattermost, run `/apps refresh`, then `%s`", err, hint)
 	}
 	a.p.Infof("Mattermost at %s refreshed its app list.", mm.SiteURL())
-	if !install {
+	if !fl.install {
 		a.p.Infof("To install the app, run in Mattermost: %s", hint)
 		return nil
 	}
-	if err := mm.InstallApp(cmd.Context(), res.AppID, res.Version); err != nil {
+	err := mm.InstallApp(cmd.Context(), mmnotify.InstallRequest{AppID: res.AppID, Version: res.Version, Grant: fl.grant})
+	var me *mmnotify.Error
+	switch {
+	case errors.Is(err, mmnotify.ErrConsentRequired) && errors.As(err, &me):
+		return fmt.Errorf("the app was deployed and listed, but not installed: %s %s asks for what the installed version %s was not granted: %s.\n"+
+			"To consent, run this deploy again with --install --grant (and --update: the functions exist now), "+
+			"or run `%s --version %s` in Mattermost, which shows what the app asks for", res.AppID, res.Version, me.InstalledVersion,
+			describeNew(me.NewPermissions, me.NewLocations), hint, res.Version)
+	case err != nil:
 		return fmt.Errorf("the app was deployed and listed, but %w\nIn Mattermost, run `%s`", err, hint)
+	case fl.grant:
+		a.p.Infof("Installed %s %s on Mattermost, granting what it asks for.", res.AppID, res.Version)
+	default:
+		a.p.Infof("Installed %s %s on Mattermost.", res.AppID, res.Version)
 	}
-	a.p.Infof("Installed %s %s on Mattermost.", res.AppID, res.Version)
 	return nil
+}
+
+// describeNew lists permissions and locations: "permissions a, b;
+// locations /c".
+func describeNew(perms, locs []string) string {
+	var parts []string
+	if len(perms) > 0 {
+		parts = append(parts, "permissions "+strings.Join(perms, ", "))
+	}
+	if len(locs) > 0 {
+		parts = append(parts, "locations "+strings.Join(locs, ", "))
+	}
+	if len(parts) == 0 {
+		return "(Mattermost did not say what)"
+	}
+	return strings.Join(parts, "; ")
 }

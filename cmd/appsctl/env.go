@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/mmnotify"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/mmnotify"
 )
 
 // Environment variables appsctl reads.

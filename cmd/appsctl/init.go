@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/lambda-apps/lambda-apps/aws/awsinit"
+	"github.com/lambda-apps/lambda-apps/appsctl/awsinit"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 )
 

@@ -19,11 +19,12 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/lambda-apps/lambda-apps/aws/report"
+	lambdaapps "github.com/lambda-apps/lambda-apps"
+	"github.com/lambda-apps/lambda-apps/appsctl/report"
 )
 
-// version is set at build time (-ldflags '-X main.version=...').
-var version = "dev"
+// version is the plugin's (plugin.json): appsctl is released with it.
+var version = lambdaapps.Version
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lambda-apps/lambda-apps/aws/awserr"
-	"github.com/lambda-apps/lambda-apps/aws/report"
+	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/report"
 )
 
 // Exit statuses.
@@ -146,10 +146,10 @@ func explain(err error, kind credentialsKind) error {
 	switch {
 	case err == nil:
 		return nil
-	case awserr.IsCredentialsError(err):
+	case awsaccount.IsCredentialsError(err):
 		return fmt.Errorf("%w\nAWS rejected the access key: check %s and %s (%s) and %s", err,
 			kind.accessVar, kind.secretVar, kind.what, envRegion)
-	case awserr.IsAccessDenied(err):
+	case awsaccount.IsAccessDenied(err):
 		return fmt.Errorf("%w\nThe key in %s is not allowed to do this: use %s with the needed permissions", err,
 			kind.accessVar, kind.what)
 	case isNetworkError(err):

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lambda-apps/lambda-apps/aws/appcheck"
+	"github.com/lambda-apps/lambda-apps/appsctl/appcheck"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 )
