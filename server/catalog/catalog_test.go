@@ -317,3 +317,21 @@ func TestCanceledSync(t *testing.T) {
 	assert.Equal(t, 0, svc.Snapshot().Len())
 	_ = time.Now
 }
+
+type invalidations struct{ n int }
+
+func (i *invalidations) Invalidate() { i.n++ }
+
+func TestEverySyncDropsWhatWasDerivedFromTheApps(t *testing.T) {
+	s3f := newFakeS3(t)
+	s3f.put(t, "manifests/app_1.json", manifestJSON("app", "1"))
+	svc, _ := newService(&pluginapi.MemoryStore{}, &testLog{})
+	cached := &invalidations{}
+	svc.SetCached(cached)
+	_, err := svc.Sync(context.Background(), s3f.store)
+	require.NoError(t, err)
+	res, err := svc.Sync(context.Background(), s3f.store)
+	require.NoError(t, err)
+	assert.False(t, res.Changed)
+	assert.Equal(t, 2, cached.n, "even an unchanged manifest: deploy --update of the same version changes the functions")
+}

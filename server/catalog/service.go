@@ -52,6 +52,10 @@ type Options struct {
 	Lock    Locker
 	Log     Logger
 	Sources Sources // for Refresh
+	// Cached, when set, is dropped after every sync: what was derived
+	// from the apps (their bindings) may differ after a redeploy, even of
+	// the same version (appsctl aws deploy --update asks for a refresh).
+	Cached interface{ Invalidate() }
 	Notify  func()  // tells the other cluster nodes to reload; may be nil
 	// Concurrency of manifest downloads (default DefaultConcurrency).
 	Concurrency int
@@ -199,6 +203,9 @@ func (s *Service) Sync(ctx context.Context, src Source) (Result, error) {
 	if _, err := s.opts.KV.Set(CacheKey, data); err != nil {
 		return res, fmt.Errorf("store the catalog in the KV store: %w", err)
 	}
+	if s.opts.Cached != nil {
+		s.opts.Cached.Invalidate()
+	}
 	if s.opts.Notify != nil {
 		s.opts.Notify()
 	}
@@ -241,3 +248,7 @@ func (s *Service) RefreshSummary(ctx context.Context) (string, error) {
 	}
 	return res.String(), nil
 }
+
+// SetCached sets what is dropped after every sync (Options.Cached), for
+// services built after the catalog.
+func (s *Service) SetCached(c interface{ Invalidate() }) { s.opts.Cached = c }

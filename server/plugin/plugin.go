@@ -125,6 +125,7 @@ func (p *Plugin) wire() error {
 	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
+	p.catalog.SetCached(p.binds)
 	services := appservices.New(appservices.Deps{
 		Sessions: sessionAPI{p.client}, Apps: p.apps, Users: mm, Tokens: p.tokens, KV: &p.client.KV, Log: log,
 		RefreshBindings: p.binds.Refresh,
@@ -197,6 +198,7 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		if err := p.catalog.LoadCache(); err != nil {
 			p.client.Log.Warn("Could not reload the catalog after another node synced", "error", err.Error())
 		}
+		p.binds.Invalidate() // apps may have been redeployed
 	case eventAppsChanged:
 		if err := p.apps.Reload(); err != nil {
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
