@@ -56,7 +56,7 @@ type Options struct {
 	// from the apps (their bindings) may differ after a redeploy, even of
 	// the same version (appsctl aws deploy --update asks for a refresh).
 	Cached interface{ Invalidate() }
-	Notify  func()  // tells the other cluster nodes to reload; may be nil
+	Notify func() // tells the other cluster nodes to reload; may be nil
 	// Concurrency of manifest downloads (default DefaultConcurrency).
 	Concurrency int
 	Now         func() time.Time
