@@ -54,6 +54,16 @@ func (s *Service) KVSet(c *Caller, prefix, key string, data []byte) (changed boo
 	if err := checkValue(data); err != nil {
 		return false, err
 	}
+	changed, err = s.storeIfChanged(c, k, data)
+	if changed {
+		s.d.Log.Debug("App KV value stored", "app_id", string(c.App.ID()), "user_id", c.UserID, "prefix", prefix, "key", key, "size", len(data))
+	}
+	return changed, err
+}
+
+// storeIfChanged stores data at k unless it is there already, and says
+// whether it stored it.
+func (s *Service) storeIfChanged(c *Caller, k string, data []byte) (bool, error) {
 	var old []byte
 	if err := s.d.KV.Get(k, &old); err != nil {
 		return false, s.kvError("get", c, err)
@@ -64,7 +74,6 @@ func (s *Service) KVSet(c *Caller, prefix, key string, data []byte) (changed boo
 	if _, err := s.d.KV.Set(k, data); err != nil {
 		return false, s.kvError("set", c, err)
 	}
-	s.d.Log.Debug("App KV value stored", "app_id", string(c.App.ID()), "user_id", c.UserID, "prefix", prefix, "key", key, "size", len(data))
 	return true, nil
 }
 

@@ -1,7 +1,6 @@
 package appservices
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -32,16 +31,9 @@ func (s *Service) StoreOAuth2App(c *Caller, data []byte) error {
 		// The error may quote the value: it is not passed on.
 		return failure.New(failure.BadRequest, `expected the OAuth2 client as a JSON object {"client_id", "client_secret", "remote_root_url", "data"} with string values (data: any JSON)`)
 	}
-	k := store.OAuth2AppKey(c.App.ID())
-	var old []byte
-	if err := s.d.KV.Get(k, &old); err != nil {
-		return s.kvError("get", c, err)
-	}
-	if bytes.Equal(old, data) {
-		return nil
-	}
-	if _, err := s.d.KV.Set(k, data); err != nil {
-		return s.kvError("set", c, err)
+	changed, err := s.storeIfChanged(c, store.OAuth2AppKey(c.App.ID()), data)
+	if err != nil || !changed {
+		return err
 	}
 	s.d.Log.Debug("App OAuth2 client stored", "app_id", string(c.App.ID()), "by", c.UserID)
 	s.refresh("")
@@ -61,16 +53,9 @@ func (s *Service) StoreOAuth2User(c *Caller, data []byte) error {
 	if err := checkValue(data); err != nil {
 		return err
 	}
-	k := store.OAuth2UserKey(c.App.ID(), c.UserID)
-	var old []byte
-	if err := s.d.KV.Get(k, &old); err != nil {
-		return s.kvError("get", c, err)
-	}
-	if bytes.Equal(old, data) {
-		return nil
-	}
-	if _, err := s.d.KV.Set(k, data); err != nil {
-		return s.kvError("set", c, err)
+	changed, err := s.storeIfChanged(c, store.OAuth2UserKey(c.App.ID(), c.UserID), data)
+	if err != nil || !changed {
+		return err
 	}
 	s.d.Log.Debug("App OAuth2 user data stored", "app_id", string(c.App.ID()), "user_id", c.UserID)
 	s.refresh(c.UserID)
