@@ -2,26 +2,13 @@ package deploy
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
+	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
-
-// deprecatedRuntimes are Lambda runtimes AWS has retired or is retiring;
-// AWS may refuse to create or update functions that use them. go1.x is
-// handled apart: deploy migrates it (see gomigrate).
-var deprecatedRuntimes = map[string]string{
-	gomigrate.LegacyRuntime: "provided.al2023 with a bootstrap binary",
-	"nodejs12.x":            "a current nodejs runtime",
-	"nodejs14.x":            "a current nodejs runtime",
-	"nodejs16.x":            "a current nodejs runtime",
-	"python3.6":             "a current python runtime",
-	"python3.7":             "a current python runtime",
-	"python3.8":             "a current python runtime",
-	"dotnetcore3.1":         "a current dotnet runtime",
-	"ruby2.7":               "a current ruby runtime",
-}
 
 // Opened is a bundle opened and verified by OpenBundle.
 type Opened struct {
@@ -29,6 +16,10 @@ type Opened struct {
 	// Migrations are the plans of the go1.x functions, by manifest function
 	// name; empty when the runtime is kept (Options.KeepRuntime).
 	Migrations map[string]gomigrate.Plan
+	// Runtimes are the decisions on the functions' runtimes against AWS
+	// Lambda's calendar (package runtimes), by manifest function name; a
+	// function whose runtime is current has none. go1.x is in Migrations.
+	Runtimes map[string]runtimes.Decision
 	// Warnings are the warnings to show before deploying.
 	Warnings []string
 }
@@ -38,9 +29,15 @@ func (o *Opened) Close() error { return o.Bundle.Close() }
 
 // OpenBundle opens and fully verifies the bundle at path (packages over
 // 50 MB are allowed: deploy uploads them through S3), looks at the binaries
-// of its go1.x functions unless keepRuntime, and lists the warnings to
+// of its go1.x functions unless keepRuntime, decides what to do with the
+// runtimes AWS Lambda deprecates (as of now) and lists the warnings to
 // show. The caller closes the bundle.
 func OpenBundle(bundlePath string, keepRuntime bool) (*Opened, error) {
+	return OpenBundleAt(bundlePath, keepRuntime, time.Now())
+}
+
+// OpenBundleAt is OpenBundle with the runtime calendar read at now.
+func OpenBundleAt(bundlePath string, keepRuntime bool, now time.Time) (*Opened, error) {
 	b, err := bundle.Open(bundlePath, bundle.AllowS3Upload())
 	if err != nil {
 		return nil, err
@@ -53,23 +50,45 @@ func OpenBundle(bundlePath string, keepRuntime bool) (*Opened, error) {
 		_ = b.Close()
 		return nil, fmt.Errorf("bundle %s: %w", bundlePath, err)
 	}
-	o.Warnings = Warnings(b, o.Migrations)
+	o.Runtimes = RuntimeDecisions(b, now, keepRuntime)
+	o.Warnings = Warnings(b, o.Migrations, o.Runtimes)
 	return o, nil
 }
 
+// migrateRuntimes turns on deploying functions whose runtime AWS Lambda no
+// longer accepts (Node.js, and drop-in successors) on the runtime package
+// runtimes picks (--keep-runtime turns it off per deploy). While off, such
+// functions are deployed on their runtime and the warning names the
+// runtime to move to.
+var migrateRuntimes = true
+
+// RuntimeDecisions decides, for every function whose runtime AWS Lambda
+// deprecates at now, whether deploy keeps it or migrates it (see
+// runtimes.Decide).
+func RuntimeDecisions(b *bundle.Bundle, now time.Time, keepRuntime bool) map[string]runtimes.Decision {
+	decisions := map[string]runtimes.Decision{}
+	o := runtimes.Options{KeepRuntime: keepRuntime, Migrate: migrateRuntimes}
+	for _, fp := range b.Functions() {
+		fn := fp.Function
+		if d := runtimes.Decide(fn.Name, fn.Runtime, now, o); d.Action != runtimes.Keep {
+			decisions[fn.Name] = d
+		}
+	}
+	return decisions
+}
+
 // Warnings lists what is worth telling about a valid bundle: ignored
-// entries, deprecated runtimes, what happens to go1.x functions (given
-// their migration plans; a function without one keeps go1.x) and packages
-// that go through S3.
-func Warnings(b *bundle.Bundle, migrations map[string]gomigrate.Plan) []string {
+// entries, what happens to go1.x functions (given their migration plans; a
+// function without one keeps go1.x) and to functions on other deprecated
+// runtimes (given the runtime decisions), and packages that go through S3.
+func Warnings(b *bundle.Bundle, migrations map[string]gomigrate.Plan, decisions map[string]runtimes.Decision) []string {
 	warnings := append([]string(nil), b.Warnings()...)
 	for _, fp := range b.Functions() {
 		fn := fp.Function
 		if fn.Runtime == gomigrate.LegacyRuntime {
 			warnings = append(warnings, goWarning(fn.Name, migrations[fn.Name]))
-		} else if better, ok := deprecatedRuntimes[fn.Runtime]; ok {
-			warnings = append(warnings, fmt.Sprintf("function %q uses runtime %s, which AWS Lambda has deprecated and may refuse; use %s",
-				fn.Name, fn.Runtime, better))
+		} else if d, ok := decisions[fn.Name]; ok {
+			warnings = append(warnings, d.Message)
 		}
 		if fp.Size > bundle.MaxDirectUploadSize {
 			warnings = append(warnings, fmt.Sprintf("function %q is %s, more than the %s Lambda accepts directly; it is uploaded through the S3 bucket",
@@ -97,7 +116,7 @@ func goWarning(name string, plan gomigrate.Plan) string {
 			name, gomigrate.Runtime, plan.Reason, gomigrate.LegacyRuntime, gomigrate.LambdaGoModule, gomigrate.MinLambdaGo, gomigrate.LambdaGoModule)
 	case gomigrate.Unsuitable:
 		return fmt.Sprintf("%s; it is not migrated to %s (%s), so it is deployed as %s; use %s",
-			deprecated, gomigrate.Runtime, plan.Reason, gomigrate.LegacyRuntime, deprecatedRuntimes[gomigrate.LegacyRuntime])
+			deprecated, gomigrate.Runtime, plan.Reason, gomigrate.LegacyRuntime, gomigrate.Runtime+" with a bootstrap binary")
 	}
 	return fmt.Sprintf("%s; --keep-runtime: it is deployed as %s, not migrated to %s", deprecated, gomigrate.LegacyRuntime, gomigrate.Runtime)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -20,6 +21,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
+	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
@@ -92,6 +94,10 @@ type deployer struct {
 	manifest []byte
 	// migrations are the plans of the go1.x functions by manifest name.
 	migrations map[string]gomigrate.Plan
+	// runtimes are the decisions on deprecated runtimes by manifest name.
+	runtimes map[string]runtimes.Decision
+	// now is when the runtime calendar is read (Options.Now).
+	now time.Time
 	// existing maps the Lambda names of functions that exist to their
 	// current runtime.
 	existing map[string]string
@@ -104,17 +110,18 @@ func Run(ctx context.Context, c Clients, o Options, p *report.Printer) (*Result,
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	opened, err := OpenBundle(o.BundlePath, o.KeepRuntime)
+	opened, err := OpenBundleAt(o.BundlePath, o.KeepRuntime, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = opened.Close() }()
 	b := opened.Bundle
 	m := b.Manifest()
-	d := &deployer{c: c, o: o, p: p, b: b, manifest: b.ManifestJSON(), migrations: opened.Migrations, r: &Result{
-		AppID: string(m.AppID), Version: string(m.Version), Region: o.Region, Bucket: o.Bucket,
-		ManifestKey: awsnames.ManifestKey(string(m.AppID), string(m.Version)), Warnings: opened.Warnings,
-	}}
+	d := &deployer{c: c, o: o, p: p, b: b, manifest: b.ManifestJSON(), migrations: opened.Migrations,
+		runtimes: opened.Runtimes, now: o.Now, r: &Result{
+			AppID: string(m.AppID), Version: string(m.Version), Region: o.Region, Bucket: o.Bucket,
+			ManifestKey: awsnames.ManifestKey(string(m.AppID), string(m.Version)), Warnings: opened.Warnings,
+		}}
 	for _, w := range opened.Warnings {
 		p.Warnf("%s", w)
 	}

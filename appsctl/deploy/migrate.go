@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
+	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
@@ -73,11 +74,18 @@ type target struct {
 }
 
 // target returns what fp is deployed as, writing the migrated package
-// when it is migrated. cleanup removes that file.
+// when it is migrated (go1.x), or with the runtime AWS Lambda still accepts
+// (see package runtimes; the package is deployed as it is). cleanup
+// removes the migrated package.
 func (d *deployer) target(fp *bundle.FunctionPackage) (t target, cleanup func(), err error) {
 	fn := fp.Function
 	t = target{runtime: fn.Runtime, handler: fn.Handler, arch: d.o.Architecture}
 	cleanup = func() {}
+	if rd, ok := d.runtimes[fn.Name]; ok && rd.Action == runtimes.Migrate {
+		t.runtime = rd.Target
+		d.p.Infof("%s", rd.Message)
+		return t, cleanup, nil
+	}
 	plan, ok := d.migrations[fn.Name]
 	if !ok || !plan.Migrate() {
 		return t, cleanup, nil

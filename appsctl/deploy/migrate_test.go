@@ -64,17 +64,18 @@ func TestOpenBundleMigrations(t *testing.T) {
 				"its Go build information does not list github.com/aws/aws-lambda-go",
 			`function "stub" uses runtime go1.x, which AWS Lambda has deprecated and may refuse; it is not migrated to provided.al2023 ` +
 				`(the package has no file named "app"), so it is deployed as go1.x`,
-			`function "node" uses runtime nodejs14.x, which AWS Lambda has deprecated`,
+			`function "node": runtime nodejs14.x is no longer accepted by AWS Lambda`,
 		}},
 		{name: "keep runtime", keepRuntime: true, want: map[string]gomigrate.Outcome{}, warnings: []string{
 			`function "migrate" uses runtime go1.x, which AWS Lambda has deprecated and may refuse; --keep-runtime: it is deployed as go1.x`,
 			`function "stub" uses runtime go1.x, which AWS Lambda has deprecated and may refuse; --keep-runtime`,
-			`function "node" uses runtime nodejs14.x`,
+			`function "node": runtime nodejs14.x is no longer accepted by AWS Lambda (deprecated since Dec 4, 2023; ` +
+				"new functions blocked since Jan 9, 2024; updates blocked since Feb 8, 2024); --keep-runtime: it is deployed as nodejs14.x",
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opened, err := OpenBundle(path, tt.keepRuntime)
+			opened, err := OpenBundleAt(path, tt.keepRuntime, testNow)
 			require.NoError(t, err)
 			defer opened.Close()
 			got := map[string]gomigrate.Outcome{}
@@ -118,7 +119,7 @@ func TestGoWarning(t *testing.T) {
 
 func TestTarget(t *testing.T) {
 	bin := plainBinary(t)
-	opened, err := OpenBundle(goBundle(t, bin), false)
+	opened, err := OpenBundleAt(goBundle(t, bin), false, testNow)
 	require.NoError(t, err)
 	defer opened.Close()
 	fns := map[string]*bundle.FunctionPackage{}

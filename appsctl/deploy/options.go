@@ -40,8 +40,13 @@ type Options struct {
 	// without it an existing function is an error.
 	Update bool
 	// KeepRuntime deploys go1.x functions as go1.x instead of migrating
-	// them to provided.al2023 (see package gomigrate).
+	// them to provided.al2023 (see package gomigrate), and functions on
+	// runtimes AWS Lambda no longer accepts on those runtimes instead of
+	// their successors (see package runtimes).
 	KeepRuntime bool
+	// Now is the time AWS Lambda's runtime calendar is read at; zero means
+	// time.Now().
+	Now time.Time
 	// Env is the functions' environment. nil leaves an existing function's
 	// environment as it is; a non-nil map (even empty) replaces it.
 	Env map[string]string
@@ -74,6 +79,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Memory == 0 {
 		o.Memory = DefaultMemory
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
 	}
 	if o.WaitTimeout <= 0 {
 		o.WaitTimeout = DefaultWaitTimeout

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
@@ -22,7 +23,7 @@ func (d *deployer) updateFunction(ctx context.Context, fp *bundle.FunctionPackag
 		func() error { return d.updateConfiguration(ctx, fp, t) },
 	}
 	current := d.existing[fp.LambdaName]
-	if _, deprecated := deprecatedRuntimes[current]; deprecated && current != t.runtime {
+	if r, ok := runtimes.Lookup(current); ok && r.Deprecated(d.now) && current != t.runtime {
 		d.p.Infof("  function %s runs on %s, whose code AWS Lambda no longer updates: switching it to %s before replacing its code",
 			fp.LambdaName, current, t.runtime)
 		steps[0], steps[1] = steps[1], steps[0]

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambda-apps/lambda-apps/appsctl/deploy"
+	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
+	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
@@ -22,8 +25,9 @@ func (a *app) validateCommand() *cobra.Command {
 		Short: "Check an app bundle without deploying it",
 		Long: "validate reads the whole bundle (manifest, function packages, static assets), reports\n" +
 			"every problem at once, and prints where each part would go in AWS.\n" +
-			"Its warnings say what deploy does with go1.x functions (with --keep-runtime, as deploy\n" +
-			"--keep-runtime would).\n\n" +
+			"Its warnings say what deploy does with go1.x functions and with functions on runtimes\n" +
+			"AWS Lambda deprecates, with their deprecation and block dates (with --keep-runtime, as\n" +
+			"deploy --keep-runtime would). The dates come from appsctl's copy of AWS's runtime calendar.\n\n" +
 			"It also reads the manifests already in the bucket (MM_APPS_S3_BUCKET) and fails when another\n" +
 			"app ID or version maps to the same manifest key, static asset prefix or Lambda function\n" +
 			"name, as deploy does. That needs the deploy key (MM_APPS_DEPLOY_AWS_ACCESS_KEY and\n" +
@@ -121,11 +125,15 @@ func (a *app) printBundle(b *bundle.Bundle) {
 }
 
 func (a *app) generateTerraformDataCommand(use string) *cobra.Command {
-	return &cobra.Command{
+	var explain bool
+	cmd := &cobra.Command{
 		Use:   use + " <bundle.zip>",
 		Short: "Print the provisioning data of a bundle as JSON (for Terraform and cloud deployers)",
 		Long: "Prints, on stdout and nothing else, where each part of the bundle goes in AWS:\n" +
-			`{"static_files":{...},"lambda_functions":{...},"manifest_key":"manifests/..."}`,
+			`{"static_files":{...},"lambda_functions":{...},"manifest_key":"manifests/..."}` + "\n\n" +
+			"lambda_functions lists the manifest's runtimes. With --explain, warnings on stderr say what\n" +
+			"`appsctl aws deploy` does with them: go1.x functions migrated to provided.al2023, and the\n" +
+			"deprecation and block dates of the runtimes AWS Lambda deprecates.",
 		Args: exactArgs("<bundle.zip>"),
 		RunE: func(_ *cobra.Command, args []string) error {
 			data, err := bundle.ProvisionDataFromFile(args[0], bundle.AllowS3Upload())
@@ -136,10 +144,54 @@ func (a *app) generateTerraformDataCommand(use string) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("encode provisioning data: %w", err)
 			}
-			_, err = fmt.Fprintf(a.out, "%s\n", out)
-			return err
+			if _, err := fmt.Fprintf(a.out, "%s\n", out); err != nil {
+				return err
+			}
+			if explain {
+				return a.explainRuntimes(args[0], time.Now())
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&explain, "explain", false,
+		"also say on stderr what `appsctl aws deploy` does with runtimes AWS Lambda deprecates (stdout keeps only the JSON)")
+	return cmd
+}
+
+// explainRuntimes warns, for generate-terraform-data, what deploy does with
+// the bundle's functions whose runtime it changes or warns about, at now.
+func (a *app) explainRuntimes(path string, now time.Time) error {
+	opened, err := deploy.OpenBundleAt(path, false, now)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = opened.Close() }()
+	changed := 0
+	for _, fp := range opened.Bundle.Functions() {
+		name := fp.Function.Name
+		if fp.Function.Runtime == gomigrate.LegacyRuntime {
+			if plan, ok := opened.Migrations[name]; ok && plan.Migrate() {
+				changed++
+				a.p.Warnf("function %q: lambda_functions says %s; appsctl aws deploy deploys it on %s (handler %s, a package with %s)",
+					name, gomigrate.LegacyRuntime, gomigrate.Runtime, gomigrate.Bootstrap, gomigrate.Bootstrap)
+			} else {
+				a.p.Warnf("function %q: appsctl aws deploy cannot migrate it and deploys it as %s, which AWS Lambda no longer accepts "+
+					"(appsctl aws validate says why)", name, gomigrate.LegacyRuntime)
+			}
+			continue
+		}
+		if d, ok := opened.Runtimes[name]; ok {
+			if d.Action == runtimes.Migrate {
+				changed++
+			}
+			a.p.Warnf("%s", d.Message)
+		}
+	}
+	if changed > 0 {
+		a.p.Warnf("%d function(s) are deployed by appsctl aws deploy on another runtime than lambda_functions lists; "+
+			"deploying with Terraform, set those runtimes yourself (AWS's calendar: %s)", changed, runtimes.Source)
+	}
+	return nil
 }
 
 func (a *app) terraformCommand() *cobra.Command {
