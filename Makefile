@@ -113,13 +113,21 @@ e2e-oldest:
 .PHONY: test
 test: check-style test-unit test-webapp e2e e2e-oldest
 
-# Short fuzzing runs of the decoders that read untrusted input (seed corpora in testdata/fuzz run in test-unit).
+# Fuzzing: every fuzz target (func Fuzz* in the module's packages, found anew on each run)
+# for FUZZTIME, a duration or a number of executions (FUZZTIME=1000000x), one go test run
+# per target since -fuzz takes one target at a time. Seed corpora (f.Add, testdata/fuzz)
+# run as ordinary tests in test-unit.
 FUZZTIME ?= 15s
 .PHONY: fuzz
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeManifest$$' -fuzztime $(FUZZTIME) ./apps/
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./aws/bundle/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZTIME) ./aws/lambdainvoke/
+	@set -eo pipefail; $(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | grep -v /node_modules/ | while read -r pkg dir; do \
+		grep -qs '^func Fuzz' "$$dir"/*_test.go || continue; \
+		list=$$($(GO) test -list '^Fuzz' "$$pkg" </dev/null); \
+		for target in $$(grep '^Fuzz' <<<"$$list"); do \
+			echo "$(GO) test -run '^\$$' -fuzz '^$$target\$$' -fuzztime $(FUZZTIME) $$pkg"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg" </dev/null; \
+		done; \
+	done
 
 .PHONY: bench
 bench: $(VERSITYGW)

@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -28,6 +31,23 @@ func FuzzRead(f *testing.F) {
 		zfile{name: "static/a b.txt", data: []byte("x")}))
 	f.Add(buildZip(f, zfile{name: "manifest.json", data: testManifest(f, "one", "bone")}, pkg("xbone.zip")))
 	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
+	// Small stored (uncompressed) archives, so that mutated bytes land in
+	// names, sizes and contents rather than break a deflate stream: every
+	// kind of entry Read sorts, a symbolic link, an entry whose data runs
+	// past the archive, and a bundle packed in a folder. testdata/fuzz/FuzzRead
+	// holds more: lying headers, entries that share their data, traversal.
+	manifest := zfile{name: ManifestName, data: testManifest(f, "main", "legacy"), store: true}
+	f.Add(buildZip(f, manifest, pkg("main.zip"), pkg("old-legacy.jar"), pkg("stray.zip"),
+		zfile{name: "static/", store: true}, zfile{name: "static/img/a.png", data: []byte("png"), store: true},
+		zfile{name: "__MACOSX/._main.zip", store: true}, zfile{name: "static/.DS_Store", store: true},
+		zfile{name: "README.md", data: []byte("hi"), store: true}, zfile{name: "sub/manifest.json", data: []byte("{}"), store: true}))
+	link := &zip.FileHeader{Name: "static/link", Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte("/etc")),
+		CompressedSize64: 4, UncompressedSize64: 4}
+	link.SetMode(fs.ModeSymlink | 0o777)
+	f.Add(buildZip(f, manifest, pkg("main.zip"), pkg("legacy.zip"), zfile{name: link.Name, data: []byte("/etc"), raw: link}))
+	f.Add(buildZip(f, manifest, pkg("main.zip"), pkg("legacy.zip"), zfile{name: "static/t.txt", data: []byte("tiny"),
+		raw: &zip.FileHeader{Name: "static/t.txt", Method: zip.Store, CompressedSize64: 1 << 20, UncompressedSize64: 1 << 20}}))
+	f.Add(buildZip(f, zfile{name: "app/manifest.json", data: testManifest(f, "main"), store: true}, pkg("app/main.zip")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		accepted := false
 		for _, allowS3 := range []bool{false, true} {
@@ -44,7 +64,7 @@ func FuzzRead(f *testing.F) {
 				continue
 			}
 			accepted = true
-			checkAccepted(t, b, allowS3)
+			checkAccepted(t, b, data, allowS3)
 			_ = b.Verify() // may fail on lying headers; must not panic
 		}
 	})
@@ -62,15 +82,20 @@ func checkRefused(t *testing.T, b *Bundle, err error) {
 	}
 }
 
-// checkAccepted checks the invariants of an accepted bundle.
-func checkAccepted(t *testing.T, b *Bundle, allowS3 bool) {
+// checkAccepted checks the invariants of an accepted bundle read from data.
+func checkAccepted(t *testing.T, b *Bundle, data []byte, allowS3 bool) {
 	t.Helper()
+	checkEntries(t, data)
 	m := b.Manifest()
 	if m == nil || m.AWSLambda == nil {
 		t.Fatal("accepted bundle without an aws_lambda manifest")
 	}
 	if err := m.Validate(); err != nil {
 		t.Fatalf("accepted bundle with invalid manifest: %v", err)
+	}
+	// The manifest uploaded (the bytes in the bundle) is the one checked.
+	if raw, err := apps.DecodeManifest(b.ManifestJSON()); err != nil || !reflect.DeepEqual(raw, m) {
+		t.Fatalf("manifest.json decodes to %+v (%v), the bundle's manifest is %+v", raw, err, m)
 	}
 	if got, want := len(b.Functions()), len(m.AWSLambda.Functions); got != want {
 		t.Fatalf("%d packages for %d functions", got, want)
@@ -141,6 +166,37 @@ func checkAccepted(t *testing.T, b *Bundle, allowS3 bool) {
 	}
 }
 
+// checkEntries checks every entry of an accepted archive, whatever Read
+// does with it: no unsafe name, only regular files and folders, and no two
+// files with the same cleaned name.
+func checkEntries(t *testing.T, data []byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		t.Fatalf("accepted an archive that archive/zip refuses: %v", err)
+	}
+	if len(zr.File) > MaxEntries {
+		t.Fatalf("accepted an archive of %d entries", len(zr.File))
+	}
+	seen := map[string]string{}
+	for _, f := range zr.File {
+		if why := unsafeEntryName(f.Name); why != "" {
+			t.Fatalf("accepted a bundle with the entry %q (%s)", f.Name, why)
+		}
+		clean := path.Clean(f.Name)
+		if strings.HasSuffix(f.Name, "/") || f.Mode().IsDir() || clean == "." {
+			continue
+		}
+		if f.Mode()&fs.ModeType != 0 {
+			t.Fatalf("accepted a bundle with the entry %q of mode %v", f.Name, f.Mode())
+		}
+		if other, dup := seen[clean]; dup {
+			t.Fatalf("accepted a bundle with both %q and %q", other, f.Name)
+		}
+		seen[clean] = f.Name
+	}
+}
+
 // checkReadBounded reads an entry through the bundle's reader and fails if
 // the reader returns more bytes than the entry's declared size, whatever the
 // compressed data really holds.
@@ -188,6 +244,11 @@ func FuzzReadBuilt(f *testing.F) {
 	f.Add(testManifest(f, "one", "bone"), "xbone.zip\nstatic/../x\n/abs\nstatic/img/a.png", []byte(""))
 	f.Add([]byte(`{"app_id":"abc","display_name":"A","homepage_url":"https://x","aws_lambda":{}}`), "abc.zip\n__MACOSX/._abc.zip", []byte("PK"))
 	f.Add(testManifest(f, "function1"), "x..function1.zip\nstatic/./a\nstatic/dir/\n/", []byte("x"))
+	// Valid bundles but for one entry each, which must refuse them.
+	for _, bad := range []string{"static/../x", "../function1.zip", "/abs", "C:/x", `static\a`, "static/a\x01",
+		"static/dir/../../x/", "./function1.zip", "static/a.png", "./manifest.json", ""} {
+		f.Add(testManifest(f, "function1"), "function1.zip\nstatic/a.png\n"+bad, []byte("x"))
+	}
 	f.Fuzz(func(t *testing.T, manifest []byte, names string, content []byte) {
 		files := []zfile{{name: ManifestName, data: manifest}}
 		for i, name := range strings.Split(names, "\n") {
@@ -205,25 +266,7 @@ func FuzzReadBuilt(f *testing.F) {
 			checkRefused(t, b, err)
 			return
 		}
-
-		// Properties that follow from the names alone: any unsafe name,
-		// or two files with the same cleaned name, refuse the bundle.
-		seen := map[string]string{}
-		for _, zf := range files {
-			if why := unsafeEntryName(zf.name); why != "" {
-				t.Fatalf("accepted a bundle with the entry %q (%s)", zf.name, why)
-			}
-			clean := path.Clean(zf.name)
-			if strings.HasSuffix(zf.name, "/") || clean == "." {
-				continue
-			}
-			if other, dup := seen[clean]; dup {
-				t.Fatalf("accepted a bundle with both %q and %q", other, zf.name)
-			}
-			seen[clean] = zf.name
-		}
-
-		checkAccepted(t, b, false)
+		checkAccepted(t, b, data, false)
 		if !bytes.Equal(b.ManifestJSON(), manifest) {
 			t.Fatalf("manifest.json read as %q, written as %q", b.ManifestJSON(), manifest)
 		}
@@ -234,8 +277,14 @@ func FuzzReadBuilt(f *testing.F) {
 			}
 		}
 		for _, a := range b.StaticAssets() {
-			if a.Size != int64(len(content)) {
-				t.Fatalf("asset %q has size %d, written %d bytes", a.Entry, a.Size, len(content))
+			rc, err := a.Open()
+			if err != nil {
+				t.Fatalf("open asset %q: %v", a.Entry, err)
+			}
+			got, err := io.ReadAll(rc)
+			_ = rc.Close()
+			if err != nil || a.Size != int64(len(content)) || !bytes.Equal(got, content) {
+				t.Fatalf("asset %q (size %d) reads %q (%v), written %q", a.Entry, a.Size, got, err, content)
 			}
 		}
 		if err := b.Verify(); err != nil {

@@ -257,7 +257,7 @@ func checkWrittenBack(t *testing.T, top apps.Binding, words []string, p *Parsed)
 	again := slices.Clone(words[:strings.Count(p.Path, " ")+1])
 	if p.Form != nil {
 		for _, f := range p.Form.Fields {
-			if v, ok := p.Values[f.Name]; ok && !(f.IsRequired && reflect.DeepEqual(v, f.Value)) {
+			if v, ok := p.Values[f.Name]; ok && (!f.IsRequired || !reflect.DeepEqual(v, f.Value)) {
 				again = append(again, "--"+flagName(f)+"="+renderValue(t, f, v))
 			}
 		}
