@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
 	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
 // Opened is a bundle opened and verified by OpenBundle.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/appsctl/applist"
 	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 )
 

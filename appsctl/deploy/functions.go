@@ -15,10 +15,10 @@ import (
 
 	"github.com/lambda-apps/lambda-apps/appsctl/applist"
 	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/appsctl/invokepolicy"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
 // FunctionResult is a deployed Lambda function.

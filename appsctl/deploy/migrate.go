@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
 // planMigrations inspects the package of every go1.x function.

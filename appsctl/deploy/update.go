@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-apps/lambda-apps/appsctl/awsaccount"
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 )
 
 // updateFunction replaces the code, then the configuration, of a

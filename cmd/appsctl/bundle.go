@@ -9,12 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/appsctl/deploy"
 	"github.com/lambda-apps/lambda-apps/appsctl/gomigrate"
 	"github.com/lambda-apps/lambda-apps/appsctl/report"
 	"github.com/lambda-apps/lambda-apps/appsctl/runtimes"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
 )
 

@@ -18,7 +18,7 @@ import (
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // legacyBundle is the bundle from the deprecated Apps framework's ecosystem.
-const legacyBundle = "../../aws/bundle/testdata/legacy-servicenow-bundle.zip"
+const legacyBundle = "../../appsctl/bundle/testdata/legacy-servicenow-bundle.zip"
 
 // result is the outcome of one appsctl run.
 type result struct {

@@ -19,8 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/appsctl/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
-	"github.com/lambda-apps/lambda-apps/aws/bundle"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/internal/lambdalocal"
 	"github.com/lambda-apps/lambda-apps/internal/testaws"

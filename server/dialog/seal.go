@@ -78,11 +78,12 @@ func (s *Sealer) Open(userID, raw string) (State, error) {
 		return State{}, ErrBadState
 	}
 	body, sig := raw[:cut], raw[cut+1:]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: one spelling per byte string, so a changed state never opens.
+	got, err := strict.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, mac(key, body)) {
 		return State{}, ErrBadState
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(body[len(sealVersion)+1:])
+	payload, err := strict.DecodeString(body[len(sealVersion)+1:])
 	if err != nil {
 		return State{}, ErrBadState
 	}
@@ -98,6 +99,8 @@ func (s *Sealer) Open(userID, raw string) (State, error) {
 	}
 	return p.State, nil
 }
+
+var strict = base64.RawURLEncoding.Strict()
 
 func mac(key []byte, body string) []byte {
 	h := hmac.New(sha256.New, key)
