@@ -65,22 +65,17 @@ func NewApps(kv KV, notify func()) *Apps {
 // Reload reads every record from the KV store.
 func (s *Apps) Reload() error {
 	all := map[apps.AppID]*InstalledApp{}
-	for page := 0; ; page++ {
-		keys, err := s.kv.ListKeys(page, 1000, pluginapi.WithPrefix(installedAppPrefix))
-		if err != nil {
-			return fmt.Errorf("list installed apps: %w", err)
+	keys, err := KeysWithPrefix(s.kv, installedAppPrefix)
+	if err != nil {
+		return fmt.Errorf("list installed apps: %w", err)
+	}
+	for _, k := range keys {
+		var a InstalledApp
+		if err := s.kv.Get(k, &a); err != nil {
+			return fmt.Errorf("read %s: %w", k, err)
 		}
-		for _, k := range keys {
-			var a InstalledApp
-			if err := s.kv.Get(k, &a); err != nil {
-				return fmt.Errorf("read %s: %w", k, err)
-			}
-			if a.Manifest.AppID != "" {
-				all[a.Manifest.AppID] = &a
-			}
-		}
-		if len(keys) < 1000 {
-			break
+		if a.Manifest.AppID != "" {
+			all[a.Manifest.AppID] = &a
 		}
 	}
 	s.mu.Lock()
@@ -200,6 +195,27 @@ func (s *Apps) DeleteAppData(id apps.AppID) error {
 			if err := s.kv.Delete(k); err != nil {
 				return fmt.Errorf("delete %s: %w", k, err)
 			}
+		}
+	}
+}
+
+// Lister lists KV keys (pluginapi.KVService).
+type Lister interface {
+	ListKeys(page, count int, options ...pluginapi.ListKeysOption) ([]string, error)
+}
+
+// KeysWithPrefix lists every key that starts with prefix, page by page.
+func KeysWithPrefix(kv Lister, prefix string) ([]string, error) {
+	const page = 1000
+	var out []string
+	for p := 0; ; p++ {
+		keys, err := kv.ListKeys(p, page, pluginapi.WithPrefix(prefix))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, keys...)
+		if len(keys) < page {
+			return out, nil
 		}
 	}
 }

@@ -222,18 +222,11 @@ func (i *Issuer) Stop() {
 }
 
 func (i *Issuer) recorded(prefix string) ([]string, error) {
-	const page = 1000
-	var out []string
-	for p := 0; ; p++ {
-		keys, err := i.KV.ListKeys(p, page, pluginapi.WithPrefix(prefix))
-		if err != nil {
-			return nil, fmt.Errorf("list the recorded app tokens: %w", err)
-		}
-		out = append(out, keys...)
-		if len(keys) < page {
-			return out, nil
-		}
+	keys, err := store.KeysWithPrefix(i.KV, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("list the recorded app tokens: %w", err)
 	}
+	return keys, nil
 }
 
 func (i *Issuer) lifetime() time.Duration {
