@@ -86,4 +86,10 @@ type Deps struct {
 	AppServices AppServices
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
+	// SiteURL is the server's site URL: the compatibility path forwards
+	// REST API requests and redirects to it.
+	SiteURL func() string
+	// Forward, when set, sends the forwarded REST API requests (tests);
+	// default: a shared HTTP transport.
+	Forward http.RoundTripper
 }

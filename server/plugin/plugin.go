@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -15,12 +16,14 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
 
 	lambdaapps "github.com/lambda-apps/lambda-apps"
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
+	"github.com/lambda-apps/lambda-apps/server/compat"
 	"github.com/lambda-apps/lambda-apps/server/config"
 	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/expand"
@@ -122,7 +125,9 @@ func (p *Plugin) wire() error {
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
+	expander.OAuth2Base = func(id apps.AppID) string { return strings.TrimRight(p.env.SiteURL(), "/") + compat.NativeAppPath(id) }
+	sites := compat.Policy{SiteURL: p.env.SiteURL, Native: func(id apps.AppID) bool { return p.env.Config().NativeSiteURLApps[string(id)] }}
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log, Sites: sites})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
 	p.catalog.SetCached(p.binds)
@@ -157,7 +162,7 @@ func (p *Plugin) wire() error {
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services,
+		AppServices: services, SiteURL: p.env.SiteURL,
 		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
