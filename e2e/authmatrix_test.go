@@ -53,6 +53,7 @@ func TestAuthMatrix(t *testing.T) {
 	}
 	nope := func() any { return map[string]string{"app_id": "matrix-nope"} }
 	kvValue := func() any { return map[string]string{"matrix": "value"} }
+	subscription := func() any { return map[string]any{"subject": "user_created", "call": map[string]string{"path": "/x"}} }
 	oauth2App := func() any { return map[string]string{"client_id": "matrix", "client_secret": "matrix"} }
 	adminOnly := [roles]int{401, 403, 403, 200}
 	lifecycle := [roles]int{401, 403, 403, 404} // the admin gets past auth: no such app
@@ -122,11 +123,15 @@ func TestAuthMatrix(t *testing.T) {
 			want: [roles]int{307, 307, 307, 307}, note: "a redirect to the plugin's own app path"},
 		{Method: "*", Path: "/compat/"}: {path: "/compat/_redirect/pl/x", raw: true, want: [roles]int{307, 307, 307, 307},
 			note: "a redirect to the site"},
-		{Method: "*", Path: "/compat"}: {path: "/compat", raw: true, want: [roles]int{307, 307, 307, 307}, note: "a redirect to the site"},
+		{Method: "*", Path: "/compat"}:                {path: "/compat", raw: true, want: [roles]int{307, 307, 307, 307}, note: "a redirect to the site"},
+		{Method: "GET", Path: "/api/v1/subscribe"}:    {path: "/api/v1/subscribe", want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/subscribe"}:   {path: "/api/v1/subscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/unsubscribe"}: {path: "/api/v1/unsubscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
 	}
 	// The app services API is served under the original framework's URL too.
 	for route, e := range entries {
-		if strings.HasPrefix(route.Path, "/api/v1/kv/") || strings.HasPrefix(route.Path, "/api/v1/oauth2/") {
+		if strings.HasPrefix(route.Path, "/api/v1/kv/") || strings.HasPrefix(route.Path, "/api/v1/oauth2/") ||
+			strings.HasPrefix(route.Path, "/api/v1/subscribe") || strings.HasPrefix(route.Path, "/api/v1/unsubscribe") {
 			const old = "/compat/plugins/com.mattermost.apps"
 			route.Path = old + route.Path
 			e.path = old + e.path

@@ -170,4 +170,5 @@ func (a *api) appServiceRoutes(v1 prefixed) {
 	v1.Handle("/oauth2/user", a.appOnly(a.storeOAuth2(func(c *appservices.Caller, d []byte) error {
 		return a.AppServices.StoreOAuth2User(c, d)
 	}))).Methods(http.MethodPut, http.MethodPost)
+	a.subscribeRoutes(v1)
 }

@@ -84,6 +84,8 @@ type Deps struct {
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).
 	AppServices AppServices
+	// Subscriptions keeps apps' subscriptions (nil: the routes answer 503).
+	Subscriptions Subscriptions
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
 	// SiteURL is the server's site URL: the compatibility path forwards
