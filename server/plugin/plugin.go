@@ -32,8 +32,8 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
-	"github.com/lambda-apps/lambda-apps/server/subscriptions"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/subscriptions"
 	"github.com/lambda-apps/lambda-apps/server/tokens"
 	"github.com/lambda-apps/lambda-apps/server/webhook"
 )
