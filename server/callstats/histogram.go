@@ -23,7 +23,7 @@ const (
 	doublings          = 16
 	minBound           = time.Millisecond
 	numBounds          = bucketsPerDoubling*doublings + 1 // 1 ms ... 65.536 s
-	numBuckets         = numBounds + 1                     // and one above the largest bound
+	numBuckets         = numBounds + 1                    // and one above the largest bound
 )
 
 // bounds are the buckets' upper bounds, in increasing order.
