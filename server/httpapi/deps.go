@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"net/http"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -57,6 +58,12 @@ type Status interface {
 	Report(ctx context.Context) status.Report
 }
 
+// Metrics writes the counts of calls to apps in the Prometheus text format
+// (callstats.Stats).
+type Metrics interface {
+	WritePrometheus(w io.Writer) error
+}
+
 // Autocomplete lists app IDs for the /apps sub-commands (command.Handler).
 type Autocomplete interface {
 	AppIDs(userID, kind string) []model.AutocompleteListItem
@@ -86,4 +93,6 @@ type Deps struct {
 	AppServices AppServices
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
+	// Metrics may be nil: GET /metrics answers 503.
+	Metrics Metrics
 }

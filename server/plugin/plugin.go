@@ -15,10 +15,12 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
 
 	lambdaapps "github.com/lambda-apps/lambda-apps"
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/callstats"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/config"
@@ -58,6 +60,7 @@ type Plugin struct {
 	binds       *bindings.Service
 	appCommands *appcmd.Service
 	tokens      *tokens.Issuer
+	stats       *callstats.Stats
 	command     *command.Handler
 	router      http.Handler
 
@@ -122,7 +125,8 @@ func (p *Plugin) wire() error {
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
+	p.stats = callstats.New(callstats.Options{})
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log, Stats: p.stats})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
 	p.catalog.SetCached(p.binds)
@@ -142,11 +146,14 @@ func (p *Plugin) wire() error {
 	dependents := &install.Dependents{Bindings: p.binds, Tokens: p.tokens, Commands: p.appCommands, Log: log}
 	lifecycle := install.New(install.Deps{
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
-		OpenIcon: assets.OpenVersion, Log: log, OnChange: dependents.AppChanged,
+		OpenIcon: assets.OpenVersion, Log: log, OnChange: func(ctx context.Context, id apps.AppID) []string {
+			p.forgetUninstalledStats()
+			return dependents.AppChanged(ctx, id)
+		},
 	})
-	reporter := &status.Reporter{Version: Version, AWS: p.env, Catalog: p.catalog, Apps: p.apps}
+	reporter := &status.Reporter{Version: Version, AWS: p.env, Catalog: p.catalog, Apps: p.apps, Calls: p.stats}
 	p.command = command.New(command.Deps{
-		Status: reporter.Report, IsSystemAdmin: mm.IsSystemAdmin, Refresh: p.catalog.RefreshSummary,
+		Status: reporter.Report, IsSystemAdmin: mm.IsSystemAdmin, Refresh: p.catalog.RefreshSummary, AppCalls: p.stats.App,
 		Admin: &command.AdminDeps{
 			Lifecycle: lifecycle, Listed: p.catalog.Listed, Installed: p.apps.List, Triggers: p.appCommands.Triggers,
 			OpenDialog: server.OpenInteractiveDialog, Sealer: sealer, Post: server.SendEphemeralPost,
@@ -157,8 +164,8 @@ func (p *Plugin) wire() error {
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services,
-		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
+		AppServices: services, Metrics: p.stats,
+		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
 }
@@ -205,8 +212,18 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		}
 		p.binds.Invalidate()
 		p.tokens.Forget() // the node that changed an app revoked its tokens
+		p.forgetUninstalledStats()
 		go p.appCommands.SyncAll(context.Background())
 	}
+}
+
+// forgetUninstalledStats drops the call counts of apps that are no longer
+// installed.
+func (p *Plugin) forgetUninstalledStats() {
+	p.stats.Retain(func(id apps.AppID) bool {
+		_, err := p.apps.Get(id)
+		return err == nil
+	})
 }
 
 // ServeHTTP serves the REST API. The session the server authenticated the
