@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,9 +47,12 @@ func TestCallMetrics(t *testing.T) {
 		return fmt.Sprintf(`app_id="%s",path="%s",outcome="%s"`, helloID, path, outcome)
 	}
 	greetOK, failAppError, crashFunctionError := calls("/greet", "ok"), calls("/fail", "app_error"), calls("/crash", "function_error")
+	webhookOK := calls("/webhook/notify", "ok")
 	greetSeries := fmt.Sprintf(`app_id="%s",path="/greet"`, helloID)
+	webhookURL := s.helloWebhookURL(t)
 
 	before := s.metrics(t)
+	// Through the REST API, a slash command and a remote webhook.
 	for i := range 3 {
 		code, resp := s.call(t, s.userToken, "/greet", map[string]any{"name": fmt.Sprintf("metrics %d", i)})
 		require.Equal(t, http.StatusOK, code)
@@ -60,17 +64,23 @@ func TestCallMetrics(t *testing.T) {
 	code, resp = s.call(t, s.userToken, "/crash", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "error", resp.Type)
+	s.command(t, s.userToken, "/hello greet metrics")
+	hook, err := http.Post(webhookURL, "application/json", strings.NewReader(`{"user_id":"`+s.adminID(t)+`","text":"metrics"}`)) //nolint:noctx // test
+	require.NoError(t, err)
+	require.NoError(t, hook.Body.Close())
+	require.Equal(t, http.StatusOK, hook.StatusCode)
 
 	after := s.metrics(t)
 	deltas := []struct {
 		name, labels string
 		want         float64
 	}{
-		{"lambda_apps_calls_total", greetOK, 3},
+		{"lambda_apps_calls_total", greetOK, 4},
 		{"lambda_apps_calls_total", failAppError, 1},
 		{"lambda_apps_calls_total", crashFunctionError, 1},
-		{"lambda_apps_call_duration_seconds_count", greetSeries, 3},
-		{"lambda_apps_call_duration_seconds_bucket", greetSeries + `,le="+Inf"`, 3},
+		{"lambda_apps_calls_total", webhookOK, 1},
+		{"lambda_apps_call_duration_seconds_count", greetSeries, 4},
+		{"lambda_apps_call_duration_seconds_bucket", greetSeries + `,le="+Inf"`, 4},
 	}
 	for _, d := range deltas {
 		got := metricValue(t, after, d.name, d.labels) - metricValue(t, before, d.name, d.labels)
@@ -89,7 +99,8 @@ func TestCallMetrics(t *testing.T) {
 	assert.Contains(t, info, "#### Calls to "+helloID)
 	assert.Contains(t, info, "| Errors: `app_error` |")
 	assert.Contains(t, info, "| Errors: `function_error` |")
-	assert.Regexp(t, "\\| `/greet` \\| [3-9]\\d* \\| 0 \\|", info, "the last hour has at least the 3 greetings, no error")
+	assert.Regexp(t, "\\| `/greet` \\| ([4-9]|\\d\\d+) \\| 0 \\|", info, "the last hour has at least the 4 greetings, no error")
+	assert.Contains(t, info, "| `/webhook/notify` |")
 	total := int(metricValue(t, after, "lambda_apps_calls_total", greetOK))
 	assert.Contains(t, info, fmt.Sprintf(" | %d | 0 | ", total), "since start: the same count as the Prometheus endpoint")
 
@@ -113,9 +124,21 @@ func TestCallMetrics(t *testing.T) {
 	for _, a := range st.AppCalls {
 		if a.AppID == helloID {
 			found = true
-			assert.GreaterOrEqual(t, a.SinceStart.Calls, 5)
+			assert.GreaterOrEqual(t, a.SinceStart.Calls, 7)
 			assert.GreaterOrEqual(t, a.SinceStart.Outcomes["function_error"], 1)
 		}
 	}
 	assert.True(t, found, "%s", status)
+}
+
+// helloWebhookURL asks the sample app for its webhook URL (with the secret),
+// as an admin.
+func (s *stack) helloWebhookURL(t *testing.T) string {
+	t.Helper()
+	admin := s.listen(t, s.adminToken)
+	assert.Empty(t, s.command(t, s.adminToken, "/hello webhook"))
+	shown := admin.ephemeral(t, "/webhook/notify?secret=")
+	url := regexp.MustCompile(`https?://\S+/webhook/notify\?secret=[0-9a-f]{64}`).FindString(shown.Message)
+	require.NotEmpty(t, url, "the app shows its webhook URL")
+	return url
 }

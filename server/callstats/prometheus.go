@@ -35,7 +35,7 @@ var promBuckets = func() []int {
 func (s *Stats) WritePrometheus(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# HELP %s When this node started counting app calls (Unix time).\n# TYPE %s gauge\n%s %s\n",
-		MetricStarted, MetricStarted, MetricStarted, formatFloat(float64(s.started.UnixNano())/1e9))
+		MetricStarted, MetricStarted, MetricStarted, strconv.FormatFloat(float64(s.started.UnixMilli())/1e3, 'f', 3, 64))
 
 	type appSnap struct {
 		id    string
