@@ -80,10 +80,16 @@ type Deps struct {
 	Mattermost ContextAPI
 	// Bindings, when set, is refreshed when an app's answer asks for it.
 	Bindings BindingsRefresher
-	// Log, when set, gets one line per invocation.
-	Log Logger
 	// Stats, when set, counts every invocation (callstats.Stats).
 	Stats Recorder
+	// Log, when set, gets one line per invocation.
+	Log Logger
+}
+
+// Logger is the structured logger.
+type Logger interface {
+	Debug(message string, keyValuePairs ...any)
+	Warn(message string, keyValuePairs ...any)
 }
 
 // Recorder counts the invocations of apps: one Record per call, with its
@@ -91,12 +97,6 @@ type Deps struct {
 // be cheap and safe for concurrent use.
 type Recorder interface {
 	Record(appID apps.AppID, path, outcome string, took time.Duration)
-}
-
-// Logger is the structured logger.
-type Logger interface {
-	Debug(message string, keyValuePairs ...any)
-	Warn(message string, keyValuePairs ...any)
 }
 
 // Service calls apps.

@@ -77,22 +77,22 @@ type Webhooks interface {
 
 // Deps are the services the API serves.
 type Deps struct {
-	Version      string
-	Log          Logger
-	Admins       Admins
-	Calls        Calls
-	Bindings     Bindings
-	Dialogs      Dialogs
-	Catalog      Catalog
-	Lifecycle    Lifecycle
-	Static       Static
-	Status       Status
+	Version   string
+	Log       Logger
+	Admins    Admins
+	Calls     Calls
+	Bindings  Bindings
+	Dialogs   Dialogs
+	Catalog   Catalog
+	Lifecycle Lifecycle
+	Static    Static
+	Status    Status
+	// Metrics may be nil: GET /metrics answers 503.
+	Metrics      Metrics
 	Autocomplete Autocomplete
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).
 	AppServices AppServices
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
-	// Metrics may be nil: GET /metrics answers 503.
-	Metrics Metrics
 }

@@ -55,12 +55,12 @@ type Plugin struct {
 	getenv      func(string) string
 	env         *env
 	catalog     *catalog.Service
+	stats       *callstats.Stats
 	apps        *store.Apps
 	calls       *appcall.Service
 	binds       *bindings.Service
 	appCommands *appcmd.Service
 	tokens      *tokens.Issuer
-	stats       *callstats.Stats
 	command     *command.Handler
 	router      http.Handler
 
@@ -125,10 +125,11 @@ func (p *Plugin) wire() error {
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
-	p.stats = callstats.New(callstats.Options{})
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log, Stats: p.stats})
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
+	p.stats = callstats.New(callstats.Options{})
+	p.calls.Stats = p.stats
 	p.catalog.SetCached(p.binds)
 	services := appservices.New(appservices.Deps{
 		Sessions: sessionAPI{p.client}, Apps: p.apps, Users: mm, Tokens: p.tokens, KV: &p.client.KV, Log: log,
@@ -162,10 +163,10 @@ func (p *Plugin) wire() error {
 	})
 	p.appCommands.Consent = p.command
 	p.router = httpapi.NewRouter(httpapi.Deps{
-		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
+		Version: Version, Log: log, Admins: mm, Metrics: p.stats, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services, Metrics: p.stats,
-		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
+		AppServices: services,
+		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
 }
