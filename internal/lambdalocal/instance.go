@@ -42,7 +42,7 @@ type instance struct {
 // endpoint on a fresh loopback port.
 func startInstance(f *function, dep *deployment) (*instance, error) {
 	s := f.s
-	exe, err := findExecutable(dep.code.dir, dep.cfg)
+	exe, args, err := s.handlerCommand(dep)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func startInstance(f *function, dep *deployment) (*instance, error) {
 	}
 
 	out := &lineWriter{emit: in.outputLine}
-	cmd := exec.CommandContext(s.ctx, exe)
+	cmd := exec.CommandContext(s.ctx, exe, args...)
 	cmd.Dir = dep.code.dir
 	cmd.Env = processEnv(s.cfg, dep, in.addr)
 	cmd.Stdout, cmd.Stderr = out, out
