@@ -26,7 +26,7 @@ import {pathToFileURL} from 'node:url';
 import util from 'node:util';
 
 const API = process.env.AWS_LAMBDA_RUNTIME_API;
-const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
+const TASK_ROOT = path.resolve(process.env.LAMBDA_TASK_ROOT || process.cwd());
 const HANDLER = process.env._HANDLER || '';
 const PREFIX = '/2018-06-01/runtime';
 const agent = new http.Agent({keepAlive: true, maxSockets: 1});
