@@ -189,6 +189,7 @@ func TestNodeContextAndEnvironment(t *testing.T) {
 		assert.Contains(t, res.logs, "\t"+res.requestID+"\tINFO\thello from node { n: 1 }\n")
 		assert.Contains(t, res.logs, "\t"+res.requestID+"\tERROR\tan error line\n")
 		assert.Contains(t, res.logs, "END RequestId: "+res.requestID)
+		assert.NotContains(t, res.logs, "output-flushed", "the runtime client's output marker is not a log line")
 	})
 }
 

@@ -66,7 +66,7 @@ export class KV {
         }
         const text = await res.text();
         if (!res.ok) {
-            throw new KVError(`KV ${method} ${key}: Mattermost answered ${res.status}: ${text.slice(0, 200)}`, res.status);
+            throw new KVError(`KV ${method} ${key}: Mattermost answered ${res.status}: ${text.trim().slice(0, 200)}`, res.status);
         }
         if (text.trim() === '') {
             return {};

@@ -315,7 +315,16 @@ function run(handler, res) {
     });
 }
 
+// outputBarrier writes the marker that tells lambda-local that every line
+// the invocation printed is out (stdout and stderr share its pipe, and
+// writes to pipes are synchronous): it then attributes them all to the
+// invocation before answering it.
+function outputBarrier(id) {
+    process.stdout.write(`\u0000lambda-local:output-flushed:${id}\n`);
+}
+
 async function post(id, err, result) {
+    outputBarrier(id);
     if (err != null) {
         await postError(`/invocation/${id}/error`, err);
         return;
@@ -343,6 +352,7 @@ async function fatal(err, type) {
     try {
         if (current && !current.settled) {
             current.settled = true;
+            outputBarrier(current.id);
             await postError(`/invocation/${current.id}/error`, err, type);
         } else if (!initialized) {
             await postError('/init/error', err, type);
