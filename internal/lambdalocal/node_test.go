@@ -189,6 +189,7 @@ func TestNodeContextAndEnvironment(t *testing.T) {
 		assert.Contains(t, res.logs, "\t"+res.requestID+"\tINFO\thello from node { n: 1 }\n")
 		assert.Contains(t, res.logs, "\t"+res.requestID+"\tERROR\tan error line\n")
 		assert.Contains(t, res.logs, "END RequestId: "+res.requestID)
+		assert.Contains(t, res.logs, "\nno newline at the end\nEND RequestId: ", "an unterminated last line is the invocation's too")
 		assert.NotContains(t, res.logs, "output-flushed", "the runtime client's output marker is not a log line")
 	})
 }
@@ -319,6 +320,27 @@ func TestNodeRuntimesThatCannotRun(t *testing.T) {
 				assert.Contains(t, res.err.ErrorMessage, m)
 			}
 			assert.False(t, strings.Contains(res.err.ErrorMessage, "bootstrap") && isNodeRuntime(tt.cfg.Runtime), "names node, not a bootstrap: %s", res.err.ErrorMessage)
+		})
+	}
+}
+
+func TestSplitMarker(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, line, wantBefore, wantID string
+		wantOK                         bool
+	}{
+		{"plain line", "hello", "hello", "", false},
+		{"marker alone", "\x00lambda-local:output-flushed:req-1", "", "req-1", true},
+		{"after an unterminated line", "partial\x00lambda-local:output-flushed:req-2", "partial", "req-2", true},
+		{"NUL without the marker", "a\x00b", "a\x00b", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, id, ok := splitMarker([]byte(tt.line))
+			assert.Equal(t, tt.wantBefore, string(before))
+			assert.Equal(t, tt.wantID, id)
+			assert.Equal(t, tt.wantOK, ok)
 		})
 	}
 }

@@ -101,7 +101,9 @@ describe('hello-node', () => {
         assert.equal(command.location, '/command');
         assert.equal(command.bindings[0].label, 'hello-node');
         assert.deepEqual(command.bindings[0].bindings.map((b: {label: string}) => b.label), ['remember', 'recall', 'forget']);
-        assert.equal(command.bindings[0].bindings[0].form.fields[0].name, 'note');
+        const field = command.bindings[0].bindings[0].form.fields[0];
+        assert.equal(field.name, 'note');
+        assert.equal(field.is_required, false, 'the command alone reaches the app, which answers the form');
     });
 
     it('answers the form when remember has no note', async () => {
@@ -109,6 +111,7 @@ describe('hello-node', () => {
         assert.equal(body.type, 'form');
         assert.equal(body.form.submit.path, '/remember');
         assert.equal(body.form.fields[0].name, 'note');
+        assert.equal(body.form.fields[0].is_required, true);
         assert.deepEqual(mm.requests, []);
     });
 

@@ -47,7 +47,9 @@ function bindings(): CallResponse {
                 {
                     label: 'remember',
                     description: 'Remember a note (opens a form without --note)',
-                    form: {fields: [noteField()], submit: {path: '/remember', expand: expandUser}},
+                    // Not required here, so that "/hello-node remember" alone reaches the
+                    // app, which answers the form (where the note is required).
+                    form: {fields: [noteField(false)], submit: {path: '/remember', expand: expandUser}},
                 },
                 {label: 'recall', description: 'Show the note remembered for you', submit: {path: '/recall', expand: expandUser}},
                 {label: 'forget', description: 'Forget your note', submit: {path: '/forget', expand: expandUser}},
@@ -57,19 +59,19 @@ function bindings(): CallResponse {
     return ok(undefined, commands);
 }
 
-function noteField(value?: string) {
+function noteField(required: boolean) {
     return {
         name: 'note', type: 'text' as const, label: 'note', modal_label: 'Note', hint: 'What should I remember?',
-        subtype: 'textarea' as const, is_required: true, max_length: MAX_NOTE, value,
+        subtype: 'textarea' as const, is_required: required, max_length: MAX_NOTE,
     };
 }
 
-function rememberForm(value?: string): Form {
+function rememberForm(): Form {
     return {
         title: 'Remember a note',
         header: 'Hello Node keeps one note per user in the Apps KV store.',
         icon: 'icon.png',
-        fields: [noteField(value)],
+        fields: [noteField(true)],
         submit: {path: '/remember', expand: expandUser},
     };
 }

@@ -70,6 +70,7 @@ exports.handler = async (event, context) => {
     case 'log':
         console.log('hello from node', {n: 1});
         console.error('an error line');
+        process.stdout.write('no newline at the end');
         return {logged: true};
     default:
         return describe(event, context, 'async');
