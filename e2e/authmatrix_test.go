@@ -123,10 +123,14 @@ func TestAuthMatrix(t *testing.T) {
 			want: [roles]int{307, 307, 307, 307}, note: "a redirect to the plugin's own app path"},
 		{Method: "*", Path: "/compat/"}: {path: "/compat/_redirect/pl/x", raw: true, want: [roles]int{307, 307, 307, 307},
 			note: "a redirect to the site"},
-		{Method: "*", Path: "/compat"}:                {path: "/compat", raw: true, want: [roles]int{307, 307, 307, 307}, note: "a redirect to the site"},
-		{Method: "GET", Path: "/api/v1/subscribe"}:    {path: "/api/v1/subscribe", want: appsOnly, note: appsOnlyNote},
-		{Method: "POST", Path: "/api/v1/subscribe"}:   {path: "/api/v1/subscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
-		{Method: "POST", Path: "/api/v1/unsubscribe"}: {path: "/api/v1/unsubscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
+		{Method: "*", Path: "/compat"}:                       {path: "/compat", raw: true, want: [roles]int{307, 307, 307, 307}, note: "a redirect to the site"},
+		{Method: "GET", Path: "/api/v1/debug/pprof/"}:        {path: "/api/v1/debug/pprof/", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/profile"}: {path: "/api/v1/debug/pprof/profile?seconds=1", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/trace"}:   {path: "/api/v1/debug/pprof/trace?seconds=1", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/{name}"}:  {path: "/api/v1/debug/pprof/goroutine", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/subscribe"}:           {path: "/api/v1/subscribe", want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/subscribe"}:          {path: "/api/v1/subscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/unsubscribe"}:        {path: "/api/v1/unsubscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
 	}
 	// The app services API is served under the original framework's URL too.
 	for route, e := range entries {

@@ -75,6 +75,7 @@ func NewRouter(d Deps) http.Handler {
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
 		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
 	}
+	a.pprofRoutes(v1, admin)
 	// The app services API: apps call it with their tokens.
 	a.appServiceRoutes(v1)
 	a.compatUserRoutes(root)

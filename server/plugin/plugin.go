@@ -20,6 +20,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/appservices"
+	"github.com/lambda-apps/lambda-apps/server/asynclog"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
@@ -31,8 +32,8 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
-	"github.com/lambda-apps/lambda-apps/server/subscriptions"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/subscriptions"
 	"github.com/lambda-apps/lambda-apps/server/tokens"
 	"github.com/lambda-apps/lambda-apps/server/webhook"
 )
@@ -65,6 +66,7 @@ type Plugin struct {
 	appCommands *appcmd.Service
 	tokens      *tokens.Issuer
 	subs        *subscriptions.Service
+	callLog     *asynclog.Logger
 	command     *command.Handler
 	router      http.Handler
 
@@ -132,7 +134,10 @@ func (p *Plugin) wire() error {
 	expander.WebhookSecret = p.apps.WebhookSecret
 	expander.OAuth2Base = func(id apps.AppID) string { return strings.TrimRight(p.env.SiteURL(), "/") + compat.NativeAppPath(id) }
 	sites := compat.Policy{SiteURL: p.env.SiteURL, Native: func(id apps.AppID) bool { return p.env.Config().NativeSiteURLApps[string(id)] }}
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log, Sites: sites})
+	// One line per app call: written off the call's path (a log line is an
+	// RPC to the server).
+	p.callLog = asynclog.New(log, 4096)
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: p.callLog, Sites: sites})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
 	p.catalog.SetCached(p.binds)
@@ -182,6 +187,9 @@ func (p *Plugin) OnDeactivate() error {
 	p.stopBackground()
 	p.subs.Stop()
 	p.tokens.Stop()
+	if dropped := p.callLog.Close(); dropped > 0 {
+		p.client.Log.Warn("Some app call log lines were dropped (the log could not keep up)", "dropped", dropped)
+	}
 	return nil
 }
 
