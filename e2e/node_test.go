@@ -24,7 +24,9 @@ const (
 var helloNodeOnce sync.Once
 
 // installHelloNode deploys and installs the TypeScript sample app with
-// appsctl once per run, and makes sure it is installed and enabled.
+// appsctl once per run, and makes sure it is installed and enabled. It is
+// uninstalled when the test ends, so that the other tests see only the Go
+// sample app installed, whatever the order.
 func installHelloNode(t *testing.T) {
 	t.Helper()
 	s := getStack(t)
@@ -38,6 +40,9 @@ func installHelloNode(t *testing.T) {
 	})
 	s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/install-app", map[string]string{"app_id": helloNodeID})
 	s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/enable-app", map[string]string{"app_id": helloNodeID})
+	t.Cleanup(func() {
+		s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/uninstall-app", map[string]string{"app_id": helloNodeID})
+	})
 }
 
 // TestNodeAppKVRoundTrip runs the TypeScript app end to end: its slash
