@@ -59,7 +59,7 @@ func startInstance(f *function, dep *deployment) (*instance, error) {
 		queue:  make(chan *invocation, 1),
 		exited: make(chan struct{}),
 	}
-	if len(args) > 0 { // node running lambda-local's runtime client
+	if isNodeRuntime(dep.cfg.Runtime) { // node running lambda-local's runtime client
 		in.barrier = newOutputBarrier()
 	}
 	in.log = s.log.With("function", f.name, "instance", in.id)
