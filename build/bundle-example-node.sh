@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the TypeScript sample app examples/hello-node for AWS Lambda (runtime
-# nodejs20.x) and packs the bundle that `appsctl aws deploy` takes, the way the
+# nodejs22.x) and packs the bundle that `appsctl aws deploy` takes, the way the
 # ecosystem's TypeScript apps are packed for AWS:
 #
 #   dist/examples/<app_id>-<version>-bundle.zip

@@ -14,7 +14,7 @@ import (
 )
 
 // The TypeScript sample app (examples/hello-node), built and bundled by
-// build/bundle-example-node.sh: runtime nodejs20.x, run by lambda-local with
+// build/bundle-example-node.sh: runtime nodejs22.x, run by lambda-local with
 // the machine's node.
 const (
 	helloNodeID     = "hello-node"

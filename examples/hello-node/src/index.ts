@@ -1,5 +1,5 @@
 // Hello Node: a sample Mattermost App in TypeScript for AWS Lambda
-// (runtime nodejs20.x, handler dist/index.handler). It binds the slash
+// (runtime nodejs22.x, handler dist/index.handler). It binds the slash
 // command /hello-node with three sub-commands:
 //
 //   remember  opens a form with a text field (or takes --note) and keeps the
