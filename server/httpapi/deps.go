@@ -81,6 +81,8 @@ type Deps struct {
 	Static       Static
 	Status       Status
 	Autocomplete Autocomplete
+	// PostActions handles clicks on in-post bindings (nil: 503).
+	PostActions PostActions
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).
 	AppServices AppServices

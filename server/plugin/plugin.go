@@ -26,6 +26,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/expand"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
+	"github.com/lambda-apps/lambda-apps/server/postbindings"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -59,6 +60,7 @@ type Plugin struct {
 	appCommands *appcmd.Service
 	tokens      *tokens.Issuer
 	command     *command.Handler
+	inPost      *postbindings.Service
 	router      http.Handler
 
 	mu   sync.Mutex
@@ -154,10 +156,14 @@ func (p *Plugin) wire() error {
 		},
 	})
 	p.appCommands.Consent = p.command
+	p.inPost = postbindings.New(postbindings.Deps{
+		Apps: p.apps, Calls: p.calls, Forms: p.appCommands, API: postAPI{mm, server}, Log: log,
+		Signer: &postbindings.Signer{Secret: p.apps.DialogStateSecret}, ActionURL: postActionURL, SiteURL: p.env.SiteURL,
+	})
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services,
+		AppServices: services, PostActions: p.inPost,
 		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
