@@ -164,7 +164,7 @@ func (p *Plugin) wire() error {
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
 		AppServices: services, PostActions: p.inPost,
-		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
+		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
 }

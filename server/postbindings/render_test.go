@@ -20,7 +20,9 @@ func testRenderer(t *testing.T) (*Renderer, *Signer) {
 	return &Renderer{
 		ActionURL: "/plugins/lambda-apps/api/v1/post-action",
 		Seal:      signer.Sign,
-		IconURL:   func(_ apps.AppID, icon string) string { return map[bool]string{true: "", false: "https://icons/" + icon}[icon == ""] },
+		IconURL: func(_ apps.AppID, icon string) string {
+			return map[bool]string{true: "", false: "https://icons/" + icon}[icon == ""]
+		},
 	}, signer
 }
 

@@ -75,7 +75,9 @@ func (f *fakeMM) GetChannel(id string) (*model.Channel, error) {
 	return &model.Channel{Id: id, TeamId: "team1"}, nil
 }
 
-func (f *fakeMM) SendEphemeralPost(_ string, post *model.Post) { f.ephemerals = append(f.ephemerals, post) }
+func (f *fakeMM) SendEphemeralPost(_ string, post *model.Post) {
+	f.ephemerals = append(f.ephemerals, post)
+}
 
 type nopLog struct{}
 
@@ -95,7 +97,7 @@ func newFixture(t *testing.T) *fixture {
 	st := store.NewApps(&pluginapi.MemoryStore{}, nil)
 	put := func(id apps.AppID, bot string, disabled bool, locs ...apps.Location) {
 		require.NoError(t, st.Put(&store.InstalledApp{
-			Manifest: apps.Manifest{AppID: id, Version: "1.0.0", DisplayName: "App " + string(id), Icon: "icon.png"},
+			Manifest:  apps.Manifest{AppID: id, Version: "1.0.0", DisplayName: "App " + string(id), Icon: "icon.png"},
 			BotUserID: bot, Disabled: disabled, GrantedLocations: locs,
 		}))
 	}
