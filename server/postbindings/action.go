@@ -54,8 +54,8 @@ func (s *Service) HandleAction(ctx context.Context, userID string, req *model.Po
 	if err != nil || post.DeleteAt != 0 {
 		return nil, fmt.Errorf("%w: %s", errNoPost, req.PostId)
 	}
-	app, err := s.Apps.Get(act.AppID)
-	if err != nil {
+	app, installed := s.installed(act.AppID)
+	if !installed {
 		s.ephemeral(userID, post, "", fmt.Sprintf("**Error:** the app `%s` is not installed any more.", act.AppID))
 		return &model.PostActionIntegrationResponse{}, nil
 	}
@@ -82,6 +82,12 @@ func (s *Service) HandleAction(ctx context.Context, userID string, req *model.Po
 		return &model.PostActionIntegrationResponse{}, nil
 	}
 	return s.apply(ctx, app, userID, req.TriggerId, post, where, resp), nil
+}
+
+// installed returns the installed app with this ID.
+func (s *Service) installed(id apps.AppID) (*store.InstalledApp, bool) {
+	app, err := s.Apps.Get(id)
+	return app, err == nil
 }
 
 // target is what a click runs: a call, or a form to show.
