@@ -83,6 +83,15 @@ func TestInPostBindings(t *testing.T) {
 	require.NoError(t, err)
 	dialog := ws.dialog(t)
 	assert.Equal(t, "Snooze the alert", dialog.Dialog.Title)
+
+	// A disabled app's buttons call nothing: the user is told why.
+	code, _, body := s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/disable-app", map[string]string{"app_id": helloID})
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	t.Cleanup(func() { s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/enable-app", map[string]string{"app_id": helloID}) })
+	_, err = user.DoPostAction(ctx, post.Id, actions["Acknowledge"].Id)
+	require.NoError(t, err)
+	refused := ws.ephemeral(t, "disabled")
+	assert.Contains(t, refused.Message, "**Error:**")
 }
 
 // TestInPostBindingsRefusals: only the app's bot makes buttons, and the
