@@ -80,10 +80,10 @@ func Run(ctx context.Context, api API, sources []Source, out io.Writer, p *repor
 		r.sources = append(r.sources, &sources[i])
 	}
 	events, truncated, err := r.poll(ctx, r.opts.MaxEvents)
+	if r.opts.Follow && interrupted(ctx) {
+		return nil // Ctrl-C before the first events
+	}
 	if err != nil {
-		if r.opts.Follow && ctx.Err() != nil {
-			return nil
-		}
 		return err
 	}
 	if err := r.print(events); err != nil {
@@ -116,7 +116,7 @@ func (r *reader) follow(ctx context.Context) error {
 		events, _, err := r.poll(ctx, r.opts.MaxEvents)
 		var throttled *ThrottledError
 		switch {
-		case ctx.Err() != nil:
+		case interrupted(ctx):
 			return nil
 		case errors.As(err, &throttled):
 			if interval == r.opts.PollInterval {
@@ -134,6 +134,10 @@ func (r *reader) follow(ctx context.Context) error {
 		timer.Reset(interval)
 	}
 }
+
+// interrupted reports whether ctx ended (Ctrl-C), which ends --follow
+// without an error.
+func interrupted(ctx context.Context) bool { return ctx.Err() != nil }
 
 // poll reads every source from where it stands and returns the events not
 // printed yet, merged by time. It reads at most limit events in all.

@@ -21,7 +21,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 	}
 	if d, ok, err := parseDuration(s); ok {
 		if err != nil {
-			return time.Time{}, fmt.Errorf("--since %q: %v: want %s", s, err, sinceHelp)
+			return time.Time{}, fmt.Errorf("--since %q: %w: want %s", s, err, sinceHelp)
 		}
 		return now.Add(-d), nil
 	}

@@ -248,3 +248,16 @@ type staticCreds struct{}
 func (staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
 }
+
+// TestCWLogsFallbackDown runs a function whose fallback does not answer:
+// the invocation succeeds as usual and its lines are counted as dropped.
+func TestCWLogsFallbackDown(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Fallback: "http://127.0.0.1:1"})
+	ts.deploy(t, "fn", "v1", FunctionConfig{})
+	res := invoke(t, ts.client(noRetries), "fn", map[string]string{"log": "nobody reads this"})
+	require.Empty(t, res.FunctionError)
+	assert.Equal(t, "v1", res.Response.CodeVersion)
+	require.NoError(t, ts.stop())
+	assert.GreaterOrEqual(t, ts.cw.dropped.Load(), int64(4), "START, the line, END and REPORT are dropped")
+}
