@@ -154,6 +154,7 @@ func (r *reader) poll(ctx context.Context, limit int) ([]Event, bool, error) {
 		if newest, ok := r.newest[group]; ok && newest.Add(-lookback).After(start) {
 			start = newest.Add(-lookback)
 		}
+		r.p.Debugf("FilterLogEvents %s from %s", group, start.UTC().Format(timeLayout))
 		events, more, err := fetch(ctx, r.api, src, r.opts.Region, start, limit-len(all))
 		switch {
 		case errors.Is(err, errNoLogGroup):

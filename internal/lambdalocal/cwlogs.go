@@ -24,11 +24,19 @@ import (
 // group "/aws/lambda/<function name>", one log stream per handler process
 // named "YYYY/MM/DD/[$LATEST]<32 hex>". Lines are queued in a bounded
 // buffer and sent in batches by one background goroutine, so an invocation
-// never waits for CloudWatch Logs; when the buffer is full or the fallback
-// fails, lines are dropped and counted.
+// never waits for CloudWatch Logs. Lines the fallback did not take are kept
+// and sent again later (backing off up to cwMaxRetryDelay), up to
+// cwMaxPending lines or cwMaxPendingBytes; beyond that, and when the queue
+// is full, lines are dropped and counted.
 const (
-	// cwQueueSize bounds the lines waiting to be sent.
+	// cwQueueSize bounds the lines queued by writers.
 	cwQueueSize = 10000
+	// cwMaxPending and cwMaxPendingBytes bound the lines the sender holds
+	// (waiting for the next send, or for the fallback to answer again).
+	cwMaxPending      = 10000
+	cwMaxPendingBytes = 4 << 20
+	// cwMaxRetryDelay bounds the wait before sending again after a failure.
+	cwMaxRetryDelay = 10 * time.Second
 	// cwFlushInterval is how often queued lines are sent.
 	cwFlushInterval = 200 * time.Millisecond
 	// cwMaxBatchEvents and cwMaxBatchBytes are PutLogEvents' limits (each
@@ -163,34 +171,74 @@ func (c *cwLogs) close() {
 	}
 }
 
-// run sends queued lines every interval until close.
+// run sends queued lines every interval until close; after a failure it
+// waits twice as long each time (from interval up to cwMaxRetryDelay).
 func (c *cwLogs) run(interval time.Duration) {
 	defer close(c.done)
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
-	var pending []cwEvent
+	var (
+		pending cwPending
+		delay   time.Duration // since the last failure; 0 after a success
+		next    time.Time     // no sending before it
+	)
 	for {
 		select {
 		case ev := <-c.queue:
-			pending = append(pending, ev)
-			if len(pending) < cwMaxBatchEvents {
+			c.dropped.Add(int64(pending.add(ev)))
+			if len(pending.evs) < cwMaxBatchEvents {
 				continue
 			}
 		case <-ticker.C:
 		case <-c.stop:
-			pending = append(pending, c.drain()...)
+			c.dropped.Add(int64(pending.add(c.drain()...)))
 			ctx, cancel := context.WithTimeout(context.Background(), cwCloseTimeout)
-			c.send(ctx, pending)
+			unsent := c.send(ctx, pending.evs)
 			cancel()
+			c.dropped.Add(int64(len(unsent)))
 			return
 		}
-		if len(pending) > 0 {
-			ctx, cancel := context.WithTimeout(context.Background(), cwRequestTimeout)
-			c.send(ctx, pending)
-			cancel()
-			pending = nil
+		if len(pending.evs) == 0 || time.Now().Before(next) {
+			continue
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), cwRequestTimeout)
+		pending.reset(c.send(ctx, pending.evs))
+		cancel()
+		if len(pending.evs) == 0 {
+			delay = 0
+			continue
+		}
+		delay = min(max(2*delay, interval), cwMaxRetryDelay)
+		next = time.Now().Add(delay)
 	}
+}
+
+// cwPending are the lines the sender holds, oldest first, bounded by
+// cwMaxPending and cwMaxPendingBytes.
+type cwPending struct {
+	evs   []cwEvent
+	bytes int
+}
+
+// add appends lines and drops the oldest beyond the bounds; it returns how
+// many it dropped.
+func (p *cwPending) add(evs ...cwEvent) (dropped int) {
+	for _, ev := range evs {
+		p.evs = append(p.evs, ev)
+		p.bytes += len(ev.message)
+	}
+	for len(p.evs) > cwMaxPending || p.bytes > cwMaxPendingBytes {
+		p.bytes -= len(p.evs[0].message)
+		p.evs = p.evs[1:]
+		dropped++
+	}
+	return dropped
+}
+
+// reset replaces the lines (with those a send left).
+func (p *cwPending) reset(evs []cwEvent) {
+	p.evs, p.bytes = nil, 0
+	p.add(evs...) // never more than before: drops nothing
 }
 
 // drain takes everything queued.
@@ -206,8 +254,9 @@ func (c *cwLogs) drain() []cwEvent {
 	}
 }
 
-// send writes the events, one PutLogEvents per stream and batch.
-func (c *cwLogs) send(ctx context.Context, events []cwEvent) {
+// send writes the events, one PutLogEvents per stream and batch, and
+// returns those the fallback did not take.
+func (c *cwLogs) send(ctx context.Context, events []cwEvent) (unsent []cwEvent) {
 	var order []*cwStream
 	byStream := map[*cwStream][]cwEvent{}
 	for _, ev := range events {
@@ -222,9 +271,14 @@ func (c *cwLogs) send(ctx context.Context, events []cwEvent) {
 		// from more than one goroutine.
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].time < evs[j].time })
 		for _, batch := range cwBatches(evs) {
-			c.report(c.put(ctx, st, batch), len(batch))
+			err := c.put(ctx, st, batch)
+			if err != nil {
+				unsent = append(unsent, batch...)
+			}
+			c.report(err)
 		}
 	}
+	return unsent
 }
 
 // cwBatches splits events into PutLogEvents-sized batches.
@@ -294,15 +348,13 @@ func (c *cwLogs) ensureStream(ctx context.Context, st *cwStream) error {
 	return nil
 }
 
-// report counts a failed batch as dropped and logs the first failure of a
-// series and the recovery.
-func (c *cwLogs) report(err error, lines int) {
+// report logs the first failure of a series and the recovery.
+func (c *cwLogs) report(err error) {
 	switch {
 	case err != nil:
-		total := c.dropped.Add(int64(lines))
 		if !c.failing {
-			c.log.Warn("sending function output to CloudWatch Logs failed; dropping it until the fallback answers",
-				"err", err, "dropped", total)
+			c.log.Warn("sending function output to CloudWatch Logs failed; keeping it to send again (the oldest lines are dropped beyond the limit)",
+				"err", err, "limit_lines", cwMaxPending, "dropped", c.dropped.Load())
 		}
 		c.failing = true
 	case c.failing:

@@ -29,6 +29,7 @@ type fakeCW struct {
 	block   chan struct{}       // PutLogEvents waits for it to close
 	blocked chan struct{}       // closed when a PutLogEvents call waits on block
 	gone    int                 // the next n PutLogEvents answer ResourceNotFoundException
+	down    int                 // the next n calls fail as if the fallback were down
 }
 
 func newFakeCW() *fakeCW { return &fakeCW{events: map[string][]string{}} }
@@ -37,6 +38,10 @@ func (f *fakeCW) CreateLogGroup(_ context.Context, _ *cloudwatchlogs.CreateLogGr
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, "group")
+	if f.down > 0 {
+		f.down--
+		return nil, errors.New("connection refused")
+	}
 	return &cloudwatchlogs.CreateLogGroupOutput{}, f.fail
 }
 
@@ -134,6 +139,46 @@ func TestCWLogsFailuresDropAndCount(t *testing.T) {
 	assert.EqualValues(t, 3, c.dropped.Load())
 	_, events := api.snapshot()
 	assert.Empty(t, events)
+}
+
+func TestCWLogsSendsAgainAfterFailures(t *testing.T) {
+	t.Parallel()
+	api := newFakeCW()
+	api.down = 3
+	c := startCWLogs(api, discardLogger, time.Millisecond)
+	defer c.close()
+	st := c.stream("fn")
+	st.write([]byte("kept until the fallback answers"))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, events := api.snapshot()
+		if len(events[st.name]) > 0 {
+			assert.Equal(t, []string{"kept until the fallback answers\n"}, events[st.name])
+			break
+		}
+		require.False(t, time.Now().After(deadline), "the line never arrived")
+		time.Sleep(5 * time.Millisecond)
+	}
+	calls, _ := api.snapshot()
+	assert.Equal(t, []string{"group", "group", "group", "group", "stream", "put"}, calls, "three failures, then sent")
+	assert.EqualValues(t, 0, c.dropped.Load())
+}
+
+func TestCWPendingBounds(t *testing.T) {
+	t.Parallel()
+	line := func(size int) cwEvent { return cwEvent{message: strings.Repeat("x", size)} }
+	var p cwPending
+	for range cwMaxPending {
+		require.Zero(t, p.add(line(1)))
+	}
+	assert.Equal(t, 2, p.add(line(1), line(1)), "beyond cwMaxPending lines the oldest go")
+	assert.Len(t, p.evs, cwMaxPending)
+
+	p.reset(nil)
+	big := line(cwMaxPendingBytes / 2)
+	assert.Zero(t, p.add(big, big))
+	assert.Equal(t, 1, p.add(line(1)), "beyond cwMaxPendingBytes the oldest go")
+	assert.Equal(t, cwMaxPendingBytes/2+1, p.bytes)
 }
 
 func TestCWLogsRecreatesAVanishedGroup(t *testing.T) {
