@@ -169,7 +169,13 @@ func TestRunMissingGroupIsANote(t *testing.T) {
 	out.Reset()
 	err = Run(context.Background(), api, twoSources()[:1], &out, newPrinter(&out, &errOut), Options{Since: base})
 	require.NoError(t, err)
-	assert.Contains(t, out.String(), "No log events since 2026-11-30T10:00:00Z.")
+	assert.Contains(t, out.String(), "No logs yet for function main")
+	assert.NotContains(t, out.String(), "No log events since", "the note says it already")
+
+	out.Reset()
+	err = Run(context.Background(), api, twoSources()[1:], &out, newPrinter(&out, &errOut), Options{Since: base.Add(time.Minute)})
+	require.NoError(t, err)
+	assert.Equal(t, "No log events since 2026-11-30T10:01:00Z.\n", out.String())
 }
 
 func TestRunErrors(t *testing.T) {

@@ -93,7 +93,7 @@ func Run(ctx context.Context, api API, sources []Source, out io.Writer, p *repor
 		p.Warnf("stopped after %d events: the output is incomplete; use a later --since or --function", r.opts.MaxEvents)
 	}
 	if !r.opts.Follow {
-		if len(events) == 0 {
+		if len(events) == 0 && len(r.noted) < len(r.sources) { // else each function was noted
 			p.Infof("No log events since %s.", r.opts.Since.UTC().Format(time.RFC3339))
 		}
 		return nil
