@@ -103,7 +103,7 @@ func newCWLogs(cfg Config, log *slog.Logger) *cwLogs {
 		BaseEndpoint:     aws.String(cfg.Fallback),
 		Credentials:      credentials.NewStaticCredentialsProvider(cwCredential, cwCredential, ""),
 		HTTPClient:       &http.Client{Timeout: cwRequestTimeout},
-		RetryMaxAttempts: 1, // a failed batch is dropped; the next one tries again
+		RetryMaxAttempts: 1, // run sends a failed batch again later, with backoff
 	})
 	return startCWLogs(api, log.With("component", "cloudwatch-logs", "endpoint", cfg.Fallback), cwFlushInterval)
 }
