@@ -58,7 +58,7 @@ func TestPluginRunsAndAnswersInfo(t *testing.T) {
 func TestAppsHelp(t *testing.T) {
 	s := getStack(t)
 	text := s.command(t, s.userToken, "/apps help")
-	assert.Contains(t, text, "`/apps info`")
+	assert.Contains(t, text, "`/apps info [app_id]`")
 	assert.Contains(t, text, "`/apps help`")
 	assert.Equal(t, text, s.command(t, s.userToken, "/apps"), "bare /apps shows the help")
 	assert.Contains(t, s.command(t, s.userToken, "/apps frobnicate"), "Unknown sub-command `frobnicate`")

@@ -34,8 +34,12 @@ func TestRemoteWebhookReachesTheApp(t *testing.T) {
 	shown := admin.ephemeral(t, "/webhook/notify?secret=")
 	webhookURL := regexp.MustCompile(`https?://\S+/webhook/notify\?secret=[0-9a-f]{64}`).FindString(shown.Message)
 	require.NotEmpty(t, webhookURL, shown.Message)
-	require.True(t, strings.HasPrefix(webhookURL, s.url+"/plugins/lambda-apps/apps/hello-lambda/webhook/notify?secret="), webhookURL)
+	// The app builds it from its site URL and app path: the compatibility
+	// path's form of the original framework's webhook URL.
+	compatPrefix := s.url + "/plugins/lambda-apps/compat/plugins/com.mattermost.apps/apps/hello-lambda/webhook/notify?secret="
+	require.True(t, strings.HasPrefix(webhookURL, compatPrefix), webhookURL)
 	secret := webhookURL[strings.Index(webhookURL, "secret=")+len("secret="):]
+	nativeURL := s.url + "/plugins/lambda-apps/apps/hello-lambda/webhook/notify?secret=" + secret
 
 	// The secret never shows in the admin API.
 	for _, path := range []string{"/api/v1/status", "/api/v1/catalog"} {
@@ -54,11 +58,13 @@ func TestRemoteWebhookReachesTheApp(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&out)
 		return resp.StatusCode, out["error"]
 	}
-	code, msg := send(strings.Replace(webhookURL, secret, strings.Repeat("0", 64), 1), `{}`)
-	assert.Equal(t, http.StatusUnauthorized, code)
-	assert.Contains(t, msg, "wrong ?secret=")
+	for _, u := range []string{webhookURL, nativeURL} { // both forms reach the webhook
+		code, msg := send(strings.Replace(u, secret, strings.Repeat("0", 64), 1), `{}`)
+		assert.Equal(t, http.StatusUnauthorized, code, u)
+		assert.Contains(t, msg, "wrong ?secret=", u)
+	}
 
-	code, msg = send(webhookURL, `{"user_id":"`+me.Id+`","text":"disk full on db-1"}`)
+	code, msg := send(webhookURL, `{"user_id":"`+me.Id+`","text":"disk full on db-1"}`)
 	require.Equal(t, http.StatusOK, code, msg)
 	user.wait(t, string(model.WebsocketEventPosted), func(ev *model.WebSocketEvent) bool {
 		var p model.Post
