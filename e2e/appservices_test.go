@@ -123,6 +123,12 @@ func TestAppServicesWithAnAppsToken(t *testing.T) {
 			assert.Equal(t, direct, forwarded, "%s: %s", p, out)
 		}
 
+		// A request with a body: the body goes on too.
+		code, _, out = s.appDo(t, http.DefaultClient, token, http.MethodPost, "/plugins/"+pluginID+"/compat/api/v4/users/ids",
+			[]byte(`["`+bot.Id+`"]`))
+		require.Equal(t, http.StatusOK, code, out)
+		assert.Contains(t, out, bot.Id)
+
 		code, _, out = s.appDo(t, http.DefaultClient, s.userToken, http.MethodGet, "/plugins/"+pluginID+"/compat/api/v4/users/me", nil)
 		assert.Equal(t, http.StatusForbidden, code, "a person's token is not forwarded: %s", out)
 	})
