@@ -151,7 +151,7 @@ func TestConfigure(t *testing.T) {
 		})
 	}
 	e := newEnv(t)
-	e.call(pathConfigure, e.context("admin-token"), values)
+	_ = e.call(pathConfigure, e.context("admin-token"), values)
 	if e.mm.oauth2App["client_secret"] != providerClientSecret || e.mm.oauth2App["remote_root_url"] != "http://127.0.0.1:1" {
 		t.Errorf("stored OAuth2 app: %v", e.mm.oauth2App)
 	}

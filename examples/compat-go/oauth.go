@@ -174,7 +174,8 @@ func (a *app) remoteUsername(ctx context.Context, remoteRootURL string, tok *oau
 	if err != nil {
 		return "", fmt.Errorf("ask %s who the user is: %w", u, err)
 	}
-	body, err := httputils.ReadAndClose(res.Body)
+	defer res.Body.Close()
+	body, err := httputils.LimitReadAll(res.Body, httputils.InLimit)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", u, err)
 	}

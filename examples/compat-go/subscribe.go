@@ -60,7 +60,7 @@ func (a *app) subscriptions(_ context.Context, creq *apps.CallRequest) apps.Call
 	}
 	lines := make([]string, 0, len(subs))
 	for _, s := range subs {
-		lines = append(lines, fmt.Sprintf("- %s → %s", s.Event.String(), s.Call.Path))
+		lines = append(lines, fmt.Sprintf("- %s → %s", s.String(), s.Call.Path))
 	}
 	return apps.NewTextResponse("subscriptions:\n%s", strings.Join(lines, "\n"))
 }
