@@ -20,7 +20,7 @@ MM_VERSION ?= 11.4
 # Every package of the module except Go code that npm packages ship under webapp/node_modules.
 GO_PACKAGES = $(shell $(GO) list ./... | grep -v /node_modules/)
 # Directories for golangci-lint, including the build-tagged suites (e2e, bench).
-GO_DIRS = $(shell $(GO) list -tags e2e,bench -f '{{.Dir}}' ./... | grep -v /node_modules/ | sed "s|^$(CURDIR)|.|")
+GO_DIRS = $(shell $(GO) list -tags e2e,bench,benche2e -f '{{.Dir}}' ./... | grep -v /node_modules/ | sed "s|^$(CURDIR)|.|")
 
 .PHONY: all
 all: check-style test-unit dist
@@ -88,7 +88,7 @@ tools: $(GOLANGCI_LINT) $(VERSITYGW)
 .PHONY: check-style
 check-style: $(GOLANGCI_LINT) webapp/node_modules/.installed
 	@echo "gofmt"; test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './webapp/*'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run 'gofmt -w' on the files above"; exit 1; }
-	$(GO) vet -tags e2e,bench $(GO_PACKAGES) ./e2e/ ./bench/
+	$(GO) vet -tags e2e,bench,benche2e $(GO_PACKAGES) ./e2e/ ./bench/
 	$(GOLANGCI_LINT) run $(GO_DIRS)
 	cd webapp && npm run check-types --silent && npm run lint --silent
 
@@ -129,9 +129,14 @@ fuzz:
 		done; \
 	done
 
+# make bench: the in-process benchmarks, then the call paths through a real server (bench-e2e).
 .PHONY: bench
-bench: $(VERSITYGW)
+bench: $(VERSITYGW) bench-e2e
 	build/scripts/bench.sh
+
+.PHONY: bench-e2e
+bench-e2e: dist bundle-example appsctl
+	MM_VERSION=$(MM_VERSION) build/scripts/bench-e2e.sh
 
 .PHONY: clean
 clean:

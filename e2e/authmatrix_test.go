@@ -28,6 +28,7 @@ const (
 // matrixEntry says how to call one route and what each role gets.
 type matrixEntry struct {
 	path string     // concrete path ({channel} is the role's channel)
+	raw  bool       // do not follow redirects (the status is the redirect's)
 	body func() any // nil: no body
 	want [roles]int // status per role
 	note string     // why, for the failure message
@@ -52,6 +53,7 @@ func TestAuthMatrix(t *testing.T) {
 	}
 	nope := func() any { return map[string]string{"app_id": "matrix-nope"} }
 	kvValue := func() any { return map[string]string{"matrix": "value"} }
+	subscription := func() any { return map[string]any{"subject": "user_created", "call": map[string]string{"path": "/x"}} }
 	oauth2App := func() any { return map[string]string{"client_id": "matrix", "client_secret": "matrix"} }
 	adminOnly := [roles]int{401, 403, 403, 200}
 	lifecycle := [roles]int{401, 403, 403, 404} // the admin gets past auth: no such app
@@ -103,6 +105,42 @@ func TestAuthMatrix(t *testing.T) {
 		{Method: "*", Path: "/apps/{app_id}/webhook"}: {path: "/apps/" + helloID + "/webhook/notify",
 			body: func() any { return map[string]string{"user_id": s.adminID(t), "text": "matrix"} },
 			want: [roles]int{401, 401, 401, 401}, note: "only the app's webhook secret opens it; a Mattermost session does not"},
+		{Method: "GET", Path: "/apps/{app_id}/static/{name:.+}"}:  {path: "/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		{Method: "HEAD", Path: "/apps/{app_id}/static/{name:.+}"}: {path: "/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		// The compatibility path (server/compat).
+		{Method: "GET", Path: "/compat/plugins/com.mattermost.apps/apps/{app_id}/static/{name:.+}"}: {
+			path: "/compat/plugins/com.mattermost.apps/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		{Method: "HEAD", Path: "/compat/plugins/com.mattermost.apps/apps/{app_id}/static/{name:.+}"}: {
+			path: "/compat/plugins/com.mattermost.apps/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
+		{Method: "*", Path: "/compat/api/v4/"}: {path: "/compat/api/v4/users/me", want: appsOnly,
+			note: "forwards only the tokens the plugin gave apps"},
+		{Method: "*", Path: "/compat/plugins/com.mattermost.apps/apps/{app_id}/webhook"}: {
+			path: "/compat/plugins/com.mattermost.apps/apps/" + helloID + "/webhook/notify",
+			body: func() any { return map[string]string{"user_id": s.adminID(t), "text": "matrix"} },
+			want: [roles]int{401, 401, 401, 401}, note: "only the app's webhook secret opens it"},
+		{Method: "*", Path: "/compat/plugins/com.mattermost.apps/apps/{app_id}/"}: {
+			path: "/compat/plugins/com.mattermost.apps/apps/" + helloID + "/oauth2/remote/connect", raw: true,
+			want: [roles]int{307, 307, 307, 307}, note: "a redirect to the plugin's own app path"},
+		{Method: "*", Path: "/compat/"}: {path: "/compat/_redirect/pl/x", raw: true, want: [roles]int{307, 307, 307, 307},
+			note: "a redirect to the site"},
+		{Method: "*", Path: "/compat"}:                       {path: "/compat", raw: true, want: [roles]int{307, 307, 307, 307}, note: "a redirect to the site"},
+		{Method: "GET", Path: "/api/v1/debug/pprof/"}:        {path: "/api/v1/debug/pprof/", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/profile"}: {path: "/api/v1/debug/pprof/profile?seconds=1", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/trace"}:   {path: "/api/v1/debug/pprof/trace?seconds=1", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/debug/pprof/{name}"}:  {path: "/api/v1/debug/pprof/goroutine", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/subscribe"}:           {path: "/api/v1/subscribe", want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/subscribe"}:          {path: "/api/v1/subscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
+		{Method: "POST", Path: "/api/v1/unsubscribe"}:        {path: "/api/v1/unsubscribe", body: subscription, want: appsOnly, note: appsOnlyNote},
+	}
+	// The app services API is served under the original framework's URL too.
+	for route, e := range entries {
+		if strings.HasPrefix(route.Path, "/api/v1/kv/") || strings.HasPrefix(route.Path, "/api/v1/oauth2/") ||
+			strings.HasPrefix(route.Path, "/api/v1/subscribe") || strings.HasPrefix(route.Path, "/api/v1/unsubscribe") {
+			const old = "/compat/plugins/com.mattermost.apps"
+			route.Path = old + route.Path
+			e.path = old + e.path
+			entries[route] = e
+		}
 	}
 
 	tokens := [roles]string{"", s.userToken, s.userToken, s.adminToken}
@@ -128,7 +166,11 @@ func TestAuthMatrix(t *testing.T) {
 					}
 				}
 			}
-			code, _, out := s.pluginDo(t, tokens[role], method, path, body, "X-Requested-With", "XMLHttpRequest")
+			do := s.pluginDo
+			if e.raw {
+				do = s.pluginDoNoRedirect
+			}
+			code, _, out := do(t, tokens[role], method, path, body, "X-Requested-With", "XMLHttpRequest")
 			assert.Equal(t, e.want[role], code, "%s %s as %s (%s): %s", method, route.Path, names[role], e.note, out)
 		}
 	}

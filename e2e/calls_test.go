@@ -20,6 +20,20 @@ const helloID = "hello-lambda"
 // pluginDo sends a request to a plugin route; token "" sends none.
 func (s *stack) pluginDo(t testing.TB, token, method, path string, body any, headers ...string) (int, http.Header, []byte) {
 	t.Helper()
+	return s.pluginDoWith(t, http.DefaultClient, token, method, path, body, headers...)
+}
+
+// noRedirects is a client that returns redirects instead of following them.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// pluginDoNoRedirect is pluginDo returning a redirect as it is.
+func (s *stack) pluginDoNoRedirect(t testing.TB, token, method, path string, body any, headers ...string) (int, http.Header, []byte) {
+	t.Helper()
+	return s.pluginDoWith(t, noRedirects, token, method, path, body, headers...)
+}
+
+func (s *stack) pluginDoWith(t testing.TB, client *http.Client, token, method, path string, body any, headers ...string) (int, http.Header, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -34,7 +48,7 @@ func (s *stack) pluginDo(t testing.TB, token, method, path string, body any, hea
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)

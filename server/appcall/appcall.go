@@ -82,6 +82,15 @@ type Deps struct {
 	Bindings BindingsRefresher
 	// Log, when set, gets one line per invocation.
 	Log Logger
+	// Sites, when set, gives each app its mattermost_site_url and app_path
+	// (compat.Policy); without it every app gets the site URL and the
+	// plugin's own app path.
+	Sites Sites
+}
+
+// Sites gives an app the site URL and app path it builds URLs from.
+type Sites interface {
+	ForApp(id apps.AppID) (siteURL, appPath string)
 }
 
 // Logger is the structured logger.
@@ -239,9 +248,13 @@ func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, a
 	c := &creq.Context
 	c.AppID = app.ID()
 	// A client never sets the expanded part: only the plugin does.
+	site, appPath := s.Env.SiteURL(), PluginPath+"/apps/"+string(app.ID())
+	if s.Sites != nil {
+		site, appPath = s.Sites.ForApp(app.ID())
+	}
 	c.ExpandedContext = apps.ExpandedContext{
-		MattermostSiteURL: s.Env.SiteURL(),
-		AppPath:           PluginPath + "/apps/" + string(app.ID()),
+		MattermostSiteURL: site,
+		AppPath:           appPath,
 		BotUserID:         app.BotUserID,
 	}
 	if s.Expand != nil {

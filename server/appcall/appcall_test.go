@@ -268,3 +268,20 @@ func TestEveryCallIsLoggedOnceWithoutSecrets(t *testing.T) {
 	require.Error(t, err)
 	assert.Len(t, log.lines, 2, "a refused call never reached the app: nothing to log here (the route answers it)")
 }
+
+type sitesFunc func(apps.AppID) (string, string)
+
+func (f sitesFunc) ForApp(id apps.AppID) (string, string) { return f(id) }
+
+func TestCallGivesTheAppItsSiteURL(t *testing.T) {
+	inv := &fakeInvoker{answer: `{"text":"hi"}`}
+	s := newTestService(t, inv, nil)
+	s.Sites = sitesFunc(func(id apps.AppID) (string, string) {
+		return "http://mm.example/plugins/lambda-apps/compat", "/plugins/com.mattermost.apps/apps/" + string(id)
+	})
+	_, err := s.UserCall(context.Background(), "u", &apps.CallRequest{Call: apps.Call{Path: "/do"}, Context: apps.Context{AppID: "hello.app"}})
+	require.NoError(t, err)
+	require.Len(t, inv.calls, 1)
+	assert.Equal(t, "http://mm.example/plugins/lambda-apps/compat", inv.calls[0].creq.Context.MattermostSiteURL)
+	assert.Equal(t, "/plugins/com.mattermost.apps/apps/hello.app", inv.calls[0].creq.Context.AppPath)
+}

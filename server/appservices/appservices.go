@@ -120,8 +120,26 @@ type Caller struct {
 // sessionID as userID. Only sessions the plugin issued to an app are
 // accepted: a person's own login or personal access token is refused.
 func (s *Service) Caller(sessionID, userID string) (*Caller, error) {
+	c, _, err := s.resolve(sessionID, userID)
+	return c, err
+}
+
+// ForwardToken resolves the caller like Caller and also returns the token
+// of its session, for forwarding the request to the server's REST API on
+// the app's behalf (the server removes the Authorization header before a
+// plugin sees a request). The token is the one the plugin issued to the
+// app: never log it.
+func (s *Service) ForwardToken(sessionID, userID string) (*Caller, string, error) {
+	c, sess, err := s.resolve(sessionID, userID)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, sess.Token, nil
+}
+
+func (s *Service) resolve(sessionID, userID string) (*Caller, *model.Session, error) {
 	if sessionID == "" || userID == "" {
-		return nil, ErrNotAnApp
+		return nil, nil, ErrNotAnApp
 	}
 	sess, err := s.d.Sessions.GetSession(sessionID)
 	if err != nil {
@@ -129,38 +147,35 @@ func (s *Service) Caller(sessionID, userID string) (*Caller, error) {
 		// is gone (revoked since it authenticated the request) or the
 		// store failed: either way the token cannot be trusted.
 		s.d.Log.Debug("App services: could not read the session of the request", "user_id", userID, "error", err.Error())
-		return nil, ErrTokenInvalid
+		return nil, nil, ErrTokenInvalid
 	}
-	if sess == nil || sess.UserId != userID {
-		return nil, ErrTokenInvalid
-	}
-	if sess.IsExpired() {
-		return nil, ErrTokenInvalid
+	if sess == nil || sess.UserId != userID || sess.IsExpired() {
+		return nil, nil, ErrTokenInvalid
 	}
 	appID := apps.AppID(sess.Props[SessionPropAppID])
 	if appID == "" {
-		return nil, ErrNotAnApp
+		return nil, nil, ErrNotAnApp
 	}
 	if s.d.Tokens != nil {
 		issuedTo, err := s.d.Tokens.IssuedTo(appID, sessionID)
 		if err != nil {
-			return nil, failure.Hide(failure.Internal, "could not check the access token", err)
+			return nil, nil, failure.Hide(failure.Internal, "could not check the access token", err)
 		}
 		if issuedTo != userID {
-			return nil, ErrTokenInvalid
+			return nil, nil, ErrTokenInvalid
 		}
 	}
 	app, err := s.d.Apps.Get(appID)
 	if err != nil {
 		if failure.KindOf(err) == failure.NotFound {
-			return nil, failure.New(failure.Forbidden, fmt.Sprintf("app %s is not installed", appID))
+			return nil, nil, failure.New(failure.Forbidden, fmt.Sprintf("app %s is not installed", appID))
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if !app.Enabled() {
-		return nil, failure.New(failure.Forbidden, fmt.Sprintf("app %s is disabled", appID))
+		return nil, nil, failure.New(failure.Forbidden, fmt.Sprintf("app %s is disabled", appID))
 	}
-	return &Caller{App: app, UserID: userID}, nil
+	return &Caller{App: app, UserID: userID}, sess, nil
 }
 
 // notBot refuses bots (their data is the app's, not a user's).

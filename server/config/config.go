@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 )
@@ -52,6 +53,10 @@ type Settings struct {
 	CallTimeoutSeconds    FlexInt
 	// AppTokenLifetimeSeconds bounds the access tokens given to apps.
 	AppTokenLifetimeSeconds FlexInt
+	// NativeSiteURLApps lists the apps (IDs separated by commas or spaces)
+	// that get the server's own site URL instead of the compatibility
+	// path (see server/compat).
+	NativeSiteURLApps string
 }
 
 // FlexInt decodes a JSON number or a numeric string; the System Console
@@ -105,6 +110,9 @@ type Config struct {
 	CallTimeout    time.Duration
 	// TokenLifetime is how long an access token given to an app is valid.
 	TokenLifetime time.Duration
+	// NativeSiteURLApps are the apps given the real site URL; every other
+	// app gets the compatibility path as its mattermost_site_url.
+	NativeSiteURLApps map[string]bool
 	// Problems are configuration mistakes that were worked around (a
 	// default was used instead); they are shown in the status.
 	Problems []string
@@ -150,6 +158,12 @@ func Load(s Settings, getenv func(string) string) *Config {
 	c.CallTimeout = time.Duration(timeout) * time.Second
 	lifetime := intSetting(&c.Problems, "App token lifetime", s.AppTokenLifetimeSeconds, DefaultTokenLifetimeSeconds, minTokenLifetimeSeconds, maxTokenLifetimeSeconds)
 	c.TokenLifetime = time.Duration(lifetime) * time.Second
+	for _, id := range strings.FieldsFunc(s.NativeSiteURLApps, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if c.NativeSiteURLApps == nil {
+			c.NativeSiteURLApps = map[string]bool{}
+		}
+		c.NativeSiteURLApps[id] = true
+	}
 	return c
 }
 

@@ -135,3 +135,22 @@ func TestEndpointsFromEnv(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:5000", c.Endpoints.S3Endpoint())
 	assert.Equal(t, "http://127.0.0.1:9001", c.Endpoints.LambdaEndpoint())
 }
+
+func TestLoadNativeSiteURLApps(t *testing.T) {
+	tests := []struct {
+		json string
+		want map[string]bool
+	}{
+		{`{}`, nil},
+		{`{"NativeSiteURLApps": ""}`, nil},
+		{`{"NativeSiteURLApps": "hello"}`, map[string]bool{"hello": true}},
+		{`{"NativeSiteURLApps": " hello, zendesk ,,\nopsgenie "}`, map[string]bool{"hello": true, "zendesk": true, "opsgenie": true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.json, func(t *testing.T) {
+			var s Settings
+			require.NoError(t, json.Unmarshal([]byte(tt.json), &s))
+			assert.Equal(t, tt.want, Load(s, envOf(nil)).NativeSiteURLApps)
+		})
+	}
+}

@@ -56,6 +56,13 @@ type Expander struct {
 	// OAuth2, when set, gives the data expanded as "oauth2" (levels
 	// oauth2_app and oauth2_user, for apps granted remote_oauth2).
 	OAuth2 OAuth2
+	// OAuth2Base, when set, gives the URL under which an app's OAuth2
+	// browser routes are served (the real site URL and the plugin's app
+	// path, whatever site URL the app itself is given): users open them
+	// and remote services redirect to them, so they must not depend on
+	// the compatibility path. Without it they are built from the call's
+	// mattermost_site_url and app_path.
+	OAuth2Base func(apps.AppID) string
 }
 
 // New returns an Expander.
@@ -171,6 +178,9 @@ func (e *Expander) expandOAuth2(app *store.InstalledApp, c *apps.Context, ex *ap
 		}
 		if err == nil {
 			base := strings.TrimRight(c.MattermostSiteURL, "/") + c.AppPath
+			if e.OAuth2Base != nil {
+				base = e.OAuth2Base(app.ID())
+			}
 			oc.ConnectURL, oc.CompleteURL = base+apps.RemoteOAuth2ConnectPath, base+apps.RemoteOAuth2CompletePath
 			set = true
 		}

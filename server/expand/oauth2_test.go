@@ -110,3 +110,18 @@ func TestExpandOAuth2(t *testing.T) {
 		})
 	}
 }
+
+// An app on the compatibility path builds its API URLs from another site
+// URL, but the OAuth2 URLs it hands to users and remote services are the
+// plugin's own.
+func TestExpandOAuth2URLsIgnoreTheCompatibilityPath(t *testing.T) {
+	e := New(botsAPI{&fakeAPI{}}, &fakeTokens{})
+	e.OAuth2 = fakeOAuth2{}
+	e.OAuth2Base = func(id apps.AppID) string { return "https://mm.example.com/plugins/lambda-apps/apps/" + string(id) }
+	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{OAuth2App: apps.ExpandAll}}}
+	creq.Context.MattermostSiteURL = "https://mm.example.com/plugins/lambda-apps/compat"
+	creq.Context.AppPath = "/plugins/com.mattermost.apps/apps/hello"
+	require.NoError(t, e.Expand(installed(apps.PermissionRemoteOAuth2), "u1", true, creq))
+	assert.JSONEq(t, `{"connect_url":"https://mm.example.com/plugins/lambda-apps/apps/hello/oauth2/remote/connect",
+		"complete_url":"https://mm.example.com/plugins/lambda-apps/apps/hello/oauth2/remote/complete"}`, string(creq.Context.OAuth2))
+}

@@ -16,6 +16,9 @@ import (
 // (appservices.Service).
 type AppServices interface {
 	Caller(sessionID, userID string) (*appservices.Caller, error)
+	// ForwardToken is Caller plus the session's token, for forwarding the
+	// app's REST API requests (compatibility path).
+	ForwardToken(sessionID, userID string) (*appservices.Caller, string, error)
 	KVGet(c *appservices.Caller, prefix, key string) ([]byte, error)
 	KVSet(c *appservices.Caller, prefix, key string, data []byte) (bool, error)
 	KVDelete(c *appservices.Caller, prefix, key string) error
@@ -167,4 +170,5 @@ func (a *api) appServiceRoutes(v1 prefixed) {
 	v1.Handle("/oauth2/user", a.appOnly(a.storeOAuth2(func(c *appservices.Caller, d []byte) error {
 		return a.AppServices.StoreOAuth2User(c, d)
 	}))).Methods(http.MethodPut, http.MethodPost)
+	a.subscribeRoutes(v1)
 }

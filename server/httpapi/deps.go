@@ -84,6 +84,14 @@ type Deps struct {
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).
 	AppServices AppServices
+	// Subscriptions keeps apps' subscriptions (nil: the routes answer 503).
+	Subscriptions Subscriptions
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
+	// SiteURL is the server's site URL: the compatibility path forwards
+	// REST API requests and redirects to it.
+	SiteURL func() string
+	// Forward, when set, sends the forwarded REST API requests (tests);
+	// default: a shared HTTP transport.
+	Forward http.RoundTripper
 }

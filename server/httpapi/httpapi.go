@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
-	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
@@ -66,6 +65,8 @@ func NewRouter(d Deps) http.Handler {
 	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
 	v1.Handle("/lookup/{token}", notCrossSite(a.getLookup)).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
+	// The same assets under the app's path (app_path + /static/...).
+	root.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
 	v1.Handle("/status", admin(a.getStatus)).Methods(http.MethodGet)
@@ -74,28 +75,25 @@ func NewRouter(d Deps) http.Handler {
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {
 		v1.Handle("/"+step+"-app", admin(a.lifecycle(step))).Methods(http.MethodPost)
 	}
+	a.pprofRoutes(v1, admin)
 	// The app services API: apps call it with their tokens.
 	a.appServiceRoutes(v1)
-	if d.Webhooks == nil {
-		return root
-	}
-	// Remote webhooks come from other services, not from Mattermost users:
-	// they bypass requireUser; everything else goes to the router above.
+	a.compatUserRoutes(root)
+
+	// Remote webhooks come from other services, not from Mattermost users,
+	// and the compatibility path's redirects need no user: they bypass
+	// requireUser; everything else goes to the router above.
 	outer := mux.NewRouter()
+	// The compatibility path cleans its own paths (cleanRest): mux's
+	// cleaning redirect would drop the plugin's path from the Location.
+	outer.SkipClean(true)
 	outer.Use(a.recoverer)
-	outer.PathPrefix("/apps/{app_id}/webhook").HandlerFunc(a.webhook)
+	if d.Webhooks != nil {
+		outer.PathPrefix("/apps/{app_id}/webhook").HandlerFunc(a.webhookUnder(""))
+	}
+	a.compatOpenRoutes(outer, root)
 	outer.NotFoundHandler = root
 	return outer
-}
-
-func (a *api) webhook(w http.ResponseWriter, r *http.Request) {
-	id := apps.AppID(mux.Vars(r)["app_id"])
-	rest := strings.TrimPrefix(r.URL.Path, "/apps/"+string(id)+"/webhook")
-	if rest != "" && !strings.HasPrefix(rest, "/") { // e.g. /webhooks
-		httpjson.Error(w, http.StatusNotFound, errors.New("no such route"))
-		return
-	}
-	a.Webhooks.Serve(w, r, id, rest)
 }
 
 type prefixed struct {
@@ -232,8 +230,13 @@ type Route struct {
 func Routes() []Route {
 	h := NewRouter(Deps{Webhooks: webhookRoutesOnly{}})
 	var out []Route
+	outer := h.(*mux.Router)
+	root, _ := outer.NotFoundHandler.(*mux.Router)
 	walk := func(r *mux.Router) {
 		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+			if h, ok := route.GetHandler().(*mux.Router); ok && h == root {
+				return mux.SkipRouter // passes requests on to root, whose routes are listed
+			}
 			tpl, err := route.GetPathTemplate()
 			if err != nil {
 				return nil //nolint:nilerr // a route without a path (none today)
@@ -248,9 +251,8 @@ func Routes() []Route {
 			return nil
 		})
 	}
-	outer := h.(*mux.Router)
 	walk(outer)
-	if root, ok := outer.NotFoundHandler.(*mux.Router); ok {
+	if root != nil {
 		walk(root)
 	}
 	return out

@@ -77,3 +77,28 @@ func TestPanicRecovered(t *testing.T) {
 	assert.JSONEq(t, `{"error":"internal error"}`, w.Body.String())
 	assert.Len(t, log.errors, 1)
 }
+
+func TestPprofIsForAdmins(t *testing.T) {
+	r := newTestRouter(&nopLogger{})
+	for _, tt := range []struct {
+		path, user string
+		want       int
+	}{
+		{"/api/v1/debug/pprof/goroutine?debug=1", "", http.StatusUnauthorized},
+		{"/api/v1/debug/pprof/goroutine?debug=1", "u1", http.StatusForbidden},
+		{"/api/v1/debug/pprof/goroutine?debug=1", "admin", http.StatusOK},
+		{"/api/v1/debug/pprof/", "admin", http.StatusOK},
+		{"/api/v1/debug/pprof/nope", "admin", http.StatusNotFound},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+		if tt.user != "" {
+			req.Header.Set(UserIDHeader, tt.user)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		assert.Equal(t, tt.want, w.Code, "%s as %q", tt.path, tt.user)
+		if tt.want == http.StatusOK && tt.path != "/api/v1/debug/pprof/" {
+			assert.Contains(t, w.Body.String(), "goroutine profile: total")
+		}
+	}
+}

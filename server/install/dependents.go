@@ -18,7 +18,10 @@ type Dependents struct {
 	Commands interface {
 		SyncApp(ctx context.Context, appID apps.AppID) ([]string, error)
 	}
-	Log Logger
+	// Subscriptions (may be nil) forgets its index of subscriptions: an
+	// uninstalled app's are gone with its data.
+	Subscriptions interface{ Invalidate() }
+	Log           Logger
 }
 
 // AppChanged updates the dependents of appID and returns what the admin
@@ -34,5 +37,8 @@ func (d *Dependents) AppChanged(ctx context.Context, appID apps.AppID) []string 
 		problems = append(problems, "Warning: the app's slash commands could not be registered: "+err.Error())
 	}
 	d.Bindings.Refresh("") // every user's bindings may differ
+	if d.Subscriptions != nil {
+		d.Subscriptions.Invalidate()
+	}
 	return problems
 }

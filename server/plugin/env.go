@@ -3,6 +3,7 @@ package plugin
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/pluginapi"
@@ -48,12 +49,15 @@ type env struct {
 
 	mu   sync.RWMutex
 	snap *snapshot
+
+	site atomic.Pointer[cachedSiteURL]
 }
 
 func (e *env) set(s *snapshot) (old *snapshot) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	old, e.snap = e.snap, s
+	e.site.Store(nil) // the server's configuration changed too, perhaps its Site URL
 	return old
 }
 
@@ -99,10 +103,26 @@ func (e *env) CallTimeout() time.Duration { return e.current().cfg.CallTimeout }
 // TokenLifetime bounds the access tokens apps get.
 func (e *env) TokenLifetime() time.Duration { return e.current().cfg.TokenLifetime }
 
-// SiteURL is the server's site URL.
+// siteURLTTL bounds how long a changed Site URL may take to reach the
+// plugin when the server does not tell it (OnConfigurationChange does).
+const siteURLTTL = 10 * time.Second
+
+type cachedSiteURL struct {
+	url string
+	at  time.Time
+}
+
+// SiteURL is the server's site URL. Reading the server's configuration is
+// an RPC that copies all of it, and every app call needs the URL, so it is
+// cached for siteURLTTL and dropped on every configuration change.
 func (e *env) SiteURL() string {
-	if u := e.client.Configuration.GetConfig().ServiceSettings.SiteURL; u != nil {
-		return *u
+	if c := e.site.Load(); c != nil && time.Since(c.at) < siteURLTTL {
+		return c.url
 	}
-	return ""
+	url := ""
+	if u := e.client.Configuration.GetConfig().ServiceSettings.SiteURL; u != nil {
+		url = *u
+	}
+	e.site.Store(&cachedSiteURL{url: url, at: time.Now()})
+	return url
 }

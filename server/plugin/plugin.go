@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -15,12 +16,15 @@ import (
 	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
 
 	lambdaapps "github.com/lambda-apps/lambda-apps"
+	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/appservices"
+	"github.com/lambda-apps/lambda-apps/server/asynclog"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
+	"github.com/lambda-apps/lambda-apps/server/compat"
 	"github.com/lambda-apps/lambda-apps/server/config"
 	"github.com/lambda-apps/lambda-apps/server/dialog"
 	"github.com/lambda-apps/lambda-apps/server/expand"
@@ -29,6 +33,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/subscriptions"
 	"github.com/lambda-apps/lambda-apps/server/tokens"
 	"github.com/lambda-apps/lambda-apps/server/webhook"
 )
@@ -40,6 +45,8 @@ var Version = lambdaapps.Version
 const (
 	eventCatalogUpdated = "catalog_updated"
 	eventAppsChanged    = "apps_changed"
+	// eventSubscriptionsChanged: an app subscribed or unsubscribed.
+	eventSubscriptionsChanged = "subscriptions_changed"
 	// eventRefreshBindings is the websocket event (clients see
 	// "custom_lambda-apps_refresh_bindings").
 	eventRefreshBindings = "refresh_bindings"
@@ -58,6 +65,8 @@ type Plugin struct {
 	binds       *bindings.Service
 	appCommands *appcmd.Service
 	tokens      *tokens.Issuer
+	subs        *subscriptions.Service
+	callLog     *asynclog.Logger
 	command     *command.Handler
 	router      http.Handler
 
@@ -88,6 +97,7 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("register the /apps command: %w", err)
 	}
 	p.startBackground()
+	p.subs.Start()
 
 	cfg := p.env.Config()
 	p.client.Log.Info("Lambda Apps activated", "version", Version, "credentials_set", cfg.AWSEnabled(),
@@ -122,7 +132,12 @@ func (p *Plugin) wire() error {
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
-	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: log})
+	expander.OAuth2Base = func(id apps.AppID) string { return strings.TrimRight(p.env.SiteURL(), "/") + compat.NativeAppPath(id) }
+	sites := compat.Policy{SiteURL: p.env.SiteURL, Native: func(id apps.AppID) bool { return p.env.Config().NativeSiteURLApps[string(id)] }}
+	// One line per app call: written off the call's path (a log line is an
+	// RPC to the server).
+	p.callLog = asynclog.New(log, 4096)
+	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: p.callLog, Sites: sites})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
 	p.catalog.SetCached(p.binds)
@@ -131,6 +146,10 @@ func (p *Plugin) wire() error {
 		RefreshBindings: p.binds.Refresh,
 	})
 	expander.OAuth2 = services
+	p.subs = subscriptions.New(subscriptions.Deps{
+		KV: &p.client.KV, Permissions: p.API, Apps: p.apps, Calls: p.calls, Channels: mm, Log: log,
+		Changed: notifier(p, eventSubscriptionsChanged).publish,
+	})
 	assets := &static.Service{Apps: p.apps, Stores: p.env}
 	sealer := &dialog.Sealer{Secret: p.apps.DialogStateSecret}
 	server := commandAPI{p}
@@ -139,7 +158,7 @@ func (p *Plugin) wire() error {
 		DialogURL: dialogURL, DialogLookupURL: dialogLookupURL, LookupURL: lookupURL,
 		Reserved: []string{command.Trigger}, DialogForms: server.DialogForms, SiteURL: p.env.SiteURL,
 	})
-	dependents := &install.Dependents{Bindings: p.binds, Tokens: p.tokens, Commands: p.appCommands, Log: log}
+	dependents := &install.Dependents{Bindings: p.binds, Tokens: p.tokens, Commands: p.appCommands, Subscriptions: p.subs, Log: log}
 	lifecycle := install.New(install.Deps{
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
 		OpenIcon: assets.OpenVersion, Log: log, OnChange: dependents.AppChanged,
@@ -157,8 +176,8 @@ func (p *Plugin) wire() error {
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services,
-		Webhooks:    webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
+		AppServices: services, Subscriptions: p.subs, SiteURL: p.env.SiteURL,
+		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil
 }
@@ -166,7 +185,11 @@ func (p *Plugin) wire() error {
 // OnDeactivate stops the background work.
 func (p *Plugin) OnDeactivate() error {
 	p.stopBackground()
+	p.subs.Stop()
 	p.tokens.Stop()
+	if dropped := p.callLog.Close(); dropped > 0 {
+		p.client.Log.Warn("Some app call log lines were dropped (the log could not keep up)", "dropped", dropped)
+	}
 	return nil
 }
 
@@ -199,11 +222,14 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 			p.client.Log.Warn("Could not reload the catalog after another node synced", "error", err.Error())
 		}
 		p.binds.Invalidate() // apps may have been redeployed
+	case eventSubscriptionsChanged:
+		p.subs.Invalidate()
 	case eventAppsChanged:
 		if err := p.apps.Reload(); err != nil {
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
 		}
 		p.binds.Invalidate()
+		p.subs.Invalidate()
 		p.tokens.Forget() // the node that changed an app revoked its tokens
 		go p.appCommands.SyncAll(context.Background())
 	}

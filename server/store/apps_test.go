@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -144,4 +145,27 @@ func TestWebhookSecret(t *testing.T) {
 
 	_, err = s.WebhookSecret("Not An ID!")
 	assert.Error(t, err)
+}
+
+func TestSubscriptionKeys(t *testing.T) {
+	const ch, user = "cccccccccccccccccccccccccc", "uuuuuuuuuuuuuuuuuuuuuuuuuu"
+	tests := []struct {
+		e    apps.Event
+		want SubscriptionKeyParts
+	}{
+		{apps.Event{Subject: apps.SubjectUserJoinedChannel, ChannelID: ch}, SubscriptionKeyParts{AppID: "hello", Subject: apps.SubjectUserJoinedChannel, Scope: ch, OwnerID: user}},
+		{apps.Event{Subject: apps.SubjectUserCreated}, SubscriptionKeyParts{AppID: "hello", Subject: apps.SubjectUserCreated, OwnerID: user}},
+	}
+	for _, tt := range tests {
+		k := SubscriptionKey("hello", tt.e, user)
+		assert.LessOrEqual(t, len(k), 150)
+		assert.True(t, strings.HasPrefix(k, SubscriptionPrefix("hello")))
+		got, ok := ParseSubscriptionKey(k)
+		require.True(t, ok, k)
+		assert.Equal(t, tt.want, got)
+	}
+	for _, k := range []string{OAuth2AppKey("hello"), OAuth2UserKey("hello", user), AppKVKey("hello", user, "ab", "k"), "app/hello", "appdata/hello/sub/x/y"} {
+		_, ok := ParseSubscriptionKey(k)
+		assert.False(t, ok, k)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
+	"strings"
 
 	"github.com/lambda-apps/lambda-apps/apps"
 )
@@ -21,6 +22,7 @@ const (
 	//   kv/<user ID>/<hash of prefix, key>  the app services KV store (AppKVKey)
 	//   oauth2/app                          the remote OAuth2 client (OAuth2AppKey)
 	//   oauth2/user/<user ID>               a user's remote OAuth2 data (OAuth2UserKey)
+	//   sub/<subject>/<scope>/<user ID>     a subscription (SubscriptionKey)
 	AppDataPrefix = "appdata/"
 	// AppTokenPrefix + app ID + "/" + session ID records an access token
 	// issued to an app (package tokens), until it is revoked.
@@ -45,4 +47,47 @@ func OAuth2AppKey(id apps.AppID) string { return AppDataPrefix + string(id) + "/
 // OAuth2UserKey is where an app's remote OAuth2 data of a user is kept.
 func OAuth2UserKey(id apps.AppID, userID string) string {
 	return AppDataPrefix + string(id) + "/oauth2/user/" + userID
+}
+
+// noScope stands for an unscoped subscription in its key.
+const noScope = "-"
+
+// SubscriptionKey is where an app's subscription to e, made by ownerID (the
+// user of the token that subscribed), is kept: one per app, event and
+// owner, so subscribing again replaces it, and it is discarded with the
+// app's data. At most 8 + 32 + 5 + 19 + 1 + 26 + 1 + 26 = 118 characters.
+func SubscriptionKey(id apps.AppID, e apps.Event, ownerID string) string {
+	scope := e.Scope()
+	if scope == "" {
+		scope = noScope
+	}
+	return SubscriptionPrefix(id) + string(e.Subject) + "/" + scope + "/" + ownerID
+}
+
+// SubscriptionPrefix is the prefix of all of an app's subscriptions.
+func SubscriptionPrefix(id apps.AppID) string { return AppDataPrefix + string(id) + "/sub/" }
+
+// SubscriptionKeyParts are what a subscription's key says.
+type SubscriptionKeyParts struct {
+	AppID   apps.AppID
+	Subject apps.Subject
+	Scope   string // "" when unscoped
+	OwnerID string
+}
+
+// ParseSubscriptionKey reads a key made by SubscriptionKey.
+func ParseSubscriptionKey(key string) (SubscriptionKeyParts, bool) {
+	rest, ok := strings.CutPrefix(key, AppDataPrefix)
+	if !ok {
+		return SubscriptionKeyParts{}, false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 5 || parts[1] != "sub" || parts[0] == "" || parts[2] == "" || parts[3] == "" || parts[4] == "" {
+		return SubscriptionKeyParts{}, false
+	}
+	p := SubscriptionKeyParts{AppID: apps.AppID(parts[0]), Subject: apps.Subject(parts[2]), Scope: parts[3], OwnerID: parts[4]}
+	if p.Scope == noScope {
+		p.Scope = ""
+	}
+	return p, true
 }

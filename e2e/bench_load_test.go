@@ -1,0 +1,238 @@
+//go:build e2e && benche2e
+
+package e2e
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func copyID(i int) string { return fmt.Sprintf("%s-%02d", helloID, i) }
+
+// deployCopies deploys and installs n copies of the sample app under other
+// IDs (the bundle's manifest rewritten), for the many-apps measurements.
+func (b *bench) deployCopies(t *testing.T, n int) {
+	src, err := zip.OpenReader(helloBundle)
+	require.NoError(t, err)
+	defer src.Close()
+	dir := t.TempDir()
+	for i := 1; i <= n; i++ {
+		path := filepath.Join(dir, copyID(i)+".zip")
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		w := zip.NewWriter(f)
+		for _, e := range src.File {
+			r, err := e.Open()
+			require.NoError(t, err)
+			data, err := io.ReadAll(r)
+			require.NoError(t, err)
+			r.Close()
+			if e.Name == "manifest.json" {
+				var m map[string]any
+				require.NoError(t, json.Unmarshal(data, &m))
+				m["app_id"], m["display_name"] = copyID(i), fmt.Sprintf("Hello copy %d", i)
+				data, err = json.Marshal(m)
+				require.NoError(t, err)
+			}
+			out, err := w.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: e.Modified})
+			require.NoError(t, err)
+			_, err = out.Write(data)
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.Close())
+		require.NoError(t, f.Close())
+		out, err := appsctl(t, "aws", "deploy", path, "--install", "--timeout", "5")
+		require.NoError(t, err, "deploy %s: %s", copyID(i), out)
+	}
+}
+
+func (b *bench) uninstallCopies(t *testing.T, n int) {
+	for i := 1; i <= n; i++ {
+		code, _, out := b.s.pluginDo(t, b.s.adminToken, http.MethodPost, "/api/v1/uninstall-app", map[string]string{"app_id": copyID(i)})
+		require.Equal(t, http.StatusOK, code, "uninstall %s: %s", copyID(i), out)
+	}
+}
+
+// loadResult is one path under concurrent load.
+type loadResult struct {
+	name      string
+	rate      float64 // successful requests per second
+	p50, p99  time.Duration
+	errors    int64
+	firstErr  string
+	n         int
+	statsFrom processStats
+	statsTo   processStats
+}
+
+// processStats describes the plugin process.
+type processStats struct {
+	goroutines int
+	heapInuse  uint64
+	rssKB      uint64
+}
+
+// throughput drives each path with BENCH_CONCURRENCY callers (64) for
+// BENCH_LOAD_SECONDS (20), one path after the other, and records the
+// plugin process before and after each.
+func (b *bench) throughput(t *testing.T) []loadResult {
+	conc := envInt("BENCH_CONCURRENCY", 64)
+	secs := envInt("BENCH_LOAD_SECONDS", 20)
+	paths := []struct {
+		name string
+		run  func() error
+	}{
+		{"no-op plugin route (POST /api/v1/ping)", func() error { return b.plugin(http.MethodPost, "/api/v1/ping", map[string]any{}) }},
+		{"direct Invoke", b.invoke},
+		{"POST /api/v1/call", b.call},
+	}
+	var out []loadResult
+	for _, p := range paths {
+		res := loadResult{name: p.name, statsFrom: b.stats(t)}
+		var mu sync.Mutex
+		var lat []time.Duration
+		var errs atomic.Int64
+		var first atomic.Value
+		deadline := time.Now().Add(time.Duration(secs) * time.Second)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range conc {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var mine []time.Duration
+				for time.Now().Before(deadline) {
+					t0 := time.Now()
+					if err := p.run(); err != nil {
+						errs.Add(1)
+						first.CompareAndSwap(nil, err.Error())
+						continue
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		res.n, res.errors = len(lat), errs.Load()
+		if v := first.Load(); v != nil {
+			res.firstErr = v.(string)
+		}
+		res.rate = float64(len(lat)) / elapsed.Seconds()
+		res.p50, res.p99 = quantile(lat, 0.5), quantile(lat, 0.99)
+		time.Sleep(2 * time.Second) // let the plugin settle before looking at it again
+		res.statsTo = b.stats(t)
+		out = append(out, res)
+		require.Zero(t, res.errors, "%s under load: %d errors, first: %s", p.name, res.errors, res.firstErr)
+	}
+	return out
+}
+
+var (
+	totalRe     = regexp.MustCompile(`goroutine profile: total (\d+)`)
+	heapInuseRe = regexp.MustCompile(`# HeapInuse = (\d+)`)
+)
+
+// stats reads the plugin process: goroutines and heap in use (after a GC)
+// from its pprof routes, resident memory from /proc.
+func (b *bench) stats(t *testing.T) processStats {
+	var st processStats
+	code, body := b.s.pluginGET(t, b.s.adminToken, "/api/v1/debug/pprof/goroutine?debug=1")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	if m := totalRe.FindSubmatch(body); m != nil {
+		st.goroutines, _ = strconv.Atoi(string(m[1]))
+	}
+	code, body = b.s.pluginGET(t, b.s.adminToken, "/api/v1/debug/pprof/heap?gc=1&debug=1")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	if m := heapInuseRe.FindSubmatch(body); m != nil {
+		st.heapInuse, _ = strconv.ParseUint(string(m[1]), 10, 64)
+	}
+	st.rssKB = pluginRSS()
+	return st
+}
+
+// pluginRSS finds the plugin's process by its executable and reads VmRSS.
+func pluginRSS() uint64 {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		cmd, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(cmd, []byte("plugins/"+pluginID+"/server/dist/plugin-linux")) {
+			continue
+		}
+		f, err := os.Open(filepath.Join(filepath.Dir(p), "status"))
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+				kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+				return kb
+			}
+		}
+	}
+	return 0
+}
+
+func printBenchReport(lat map[string][]time.Duration, load []loadResult) {
+	med := func(k string) time.Duration { return quantile(lat[k], 0.5) }
+	fmt.Println("\nThrough the real server (loopback; medians and p99 of interleaved samples):")
+	keys := []string{
+		"bridge floor (POST /api/v1/ping)", "direct Invoke", "POST /api/v1/call",
+		"plain plugin command (/apps help)", "app command (/hello greet, until the ephemeral answer)",
+		"GET /bindings, 1 app, cached", "GET /bindings, 1 app, cold", "GET /bindings, 20 apps, cached", "GET /bindings, 20 apps, cold",
+	}
+	for _, k := range keys {
+		fmt.Printf("  %-58s median %9s  p99 %9s  (n=%d)\n", k, msf(med(k)), msf(quantile(lat[k], 0.99)), len(lat[k]))
+	}
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	callCost := med("POST /api/v1/call") - med("bridge floor (POST /api/v1/ping)") - med("direct Invoke")
+	cmdCost := med("app command (/hello greet, until the ephemeral answer)") - med("plain plugin command (/apps help)") - med("direct Invoke")
+	ratio := float64(med("GET /bindings, 20 apps, cold")) / float64(med("GET /bindings, 1 app, cold"))
+	fmt.Println("\nDerived (targets from issue 14):")
+	fmt.Printf("  app call beyond bridge floor + function:            %9s  (target ≤ 1 ms: %s)\n", msf(callCost), verdict(callCost <= time.Millisecond))
+	fmt.Printf("  app command beyond plain plugin command + function: %9s  (target ≤ 2 ms: %s)\n", msf(cmdCost), verdict(cmdCost <= 2*time.Millisecond))
+	fmt.Printf("  cold bindings, 20 apps / 1 app:                     %9.2fx  (target ≤ 1.5x: %s)\n", ratio, verdict(ratio <= 1.5))
+	if len(load) == 0 {
+		return
+	}
+	fmt.Println("\nUnder load (concurrent callers, one path at a time):")
+	ceiling := 0.0
+	for _, r := range load {
+		fmt.Printf("  %-42s %8.0f/s  p50 %9s  p99 %9s  errors %d  plugin goroutines %d→%d, heap in use %.1f→%.1f MiB, RSS %.1f→%.1f MiB\n",
+			r.name, r.rate, msf(r.p50), msf(r.p99), r.errors, r.statsFrom.goroutines, r.statsTo.goroutines,
+			float64(r.statsFrom.heapInuse)/(1<<20), float64(r.statsTo.heapInuse)/(1<<20),
+			float64(r.statsFrom.rssKB)/1024, float64(r.statsTo.rssKB)/1024)
+		if r.name != "POST /api/v1/call" && (ceiling == 0 || r.rate < ceiling) {
+			ceiling = r.rate
+		}
+	}
+	call := load[len(load)-1]
+	fmt.Printf("  /call throughput / ceiling (slower of no-op route and direct Invoke): %.0f%% (target ≥ 80%%: %s)\n",
+		100*call.rate/ceiling, verdict(call.rate >= 0.8*ceiling))
+}

@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/appservices"
+	"github.com/lambda-apps/lambda-apps/server/failure"
+	"github.com/lambda-apps/lambda-apps/server/httpjson"
+)
+
+// Subscriptions keeps apps' subscriptions to Mattermost events
+// (subscriptions.Service).
+type Subscriptions interface {
+	Subscribe(c *appservices.Caller, sub apps.Subscription) error
+	Unsubscribe(c *appservices.Caller, e apps.Event) error
+	List(c *appservices.Caller) ([]apps.Subscription, error)
+}
+
+// maxSubscriptionSize bounds a subscribe request (a call with its expand
+// and state).
+const maxSubscriptionSize = 64 << 10
+
+// subscribeRoutes registers POST|GET /subscribe and POST /unsubscribe.
+func (a *api) subscribeRoutes(v1 prefixed) {
+	v1.Handle("/subscribe", a.appOnly(a.postSubscribe)).Methods(http.MethodPost)
+	v1.Handle("/subscribe", a.appOnly(a.getSubscriptions)).Methods(http.MethodGet)
+	v1.Handle("/unsubscribe", a.appOnly(a.postUnsubscribe)).Methods(http.MethodPost)
+}
+
+func (a *api) subscriptions(w http.ResponseWriter) bool {
+	if a.Subscriptions == nil {
+		httpjson.Failure(w, failure.New(failure.Unavailable, "subscriptions are not available"))
+		return false
+	}
+	return true
+}
+
+func decodeSubscription(w http.ResponseWriter, r *http.Request) (apps.Subscription, error) {
+	var sub apps.Subscription
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSubscriptionSize)).Decode(&sub); err != nil {
+		return sub, failure.New(failure.BadRequest, fmt.Sprintf("not a subscription (JSON with subject, channel_id or team_id, and call; at most %d KB): %v", maxSubscriptionSize>>10, err))
+	}
+	return sub, nil
+}
+
+// postSubscribe handles POST /api/v1/subscribe: {"subject", "channel_id",
+// "team_id", "call"}.
+func (a *api) postSubscribe(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
+	if !a.subscriptions(w) {
+		return
+	}
+	sub, err := decodeSubscription(w, r)
+	if err == nil {
+		err = a.Subscriptions.Subscribe(c, sub)
+	}
+	if err != nil {
+		a.failure(w, r, err)
+		return
+	}
+	httpjson.Write(w, http.StatusOK, map[string]any{})
+}
+
+// postUnsubscribe handles POST /api/v1/unsubscribe: the subscription's
+// subject and scope (a call in the body is ignored).
+func (a *api) postUnsubscribe(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
+	if !a.subscriptions(w) {
+		return
+	}
+	sub, err := decodeSubscription(w, r)
+	if err == nil {
+		err = a.Subscriptions.Unsubscribe(c, sub.Event)
+	}
+	if err != nil {
+		a.failure(w, r, err)
+		return
+	}
+	httpjson.Write(w, http.StatusOK, map[string]any{})
+}
+
+// getSubscriptions handles GET /api/v1/subscribe: the caller's
+// subscriptions.
+func (a *api) getSubscriptions(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
+	if !a.subscriptions(w) {
+		return
+	}
+	list, err := a.Subscriptions.List(c)
+	if err != nil {
+		a.failure(w, r, err)
+		return
+	}
+	httpjson.Write(w, http.StatusOK, list)
+}
