@@ -35,15 +35,18 @@ const (
 // TestCompatGo runs the v1.2-driver app through the KV store, the OAuth2
 // client and user stores with the connect/complete round trip, and a
 // user_joined_channel subscription that DMs the user who joins. Each step
-// is a subtest named after what it checks; a step that others need stops
-// the test when it fails.
+// is a subtest named after what it checks; the three parts (kv, oauth2,
+// subscription) run whatever the others did, and within a part a failed
+// step stops the steps that need it.
 func TestCompatGo(t *testing.T) {
 	s := getStack(t)
 	deployCompatGo(t, s)
 	admin := &actor{s.listen(t, s.adminToken), s.adminToken}
 	user := &actor{s.listen(t, s.userToken), s.userToken}
 
-	run := func(name string, f func(t *testing.T)) {
+	// run runs a step of a part; the part stops at the first failed step.
+	run := func(t *testing.T, name string, f func(t *testing.T)) {
+		t.Helper()
 		if !t.Run(name, f) {
 			t.FailNow()
 		}
@@ -55,7 +58,7 @@ func TestCompatGo(t *testing.T) {
 		return who.nextEphemeral(t, channelID, line)
 	}
 
-	run("kv", func(t *testing.T) {
+	t.Run("kv", func(t *testing.T) {
 		for _, step := range []struct{ line, want string }{
 			{`/compat-go kv set e2e-key "hello from v1.2"`, `kv set "e2e-key" = "hello from v1.2" (changed: true)`},
 			{`/compat-go kv set e2e-key "hello from v1.2"`, `(changed: false)`},
@@ -68,27 +71,40 @@ func TestCompatGo(t *testing.T) {
 		}
 	})
 
+	t.Run("oauth2", func(t *testing.T) { compatGoOAuth2(t, s, admin, user, run, cmd) })
+	t.Run("subscription", func(t *testing.T) { compatGoSubscription(t, s, admin, user, cmd) })
+}
+
+type (
+	stepFunc    func(t *testing.T, name string, f func(t *testing.T))
+	commandFunc func(t *testing.T, who *actor, channelID, line string) string
+)
+
+// compatGoOAuth2: the OAuth2 client stored by an admin (refused for a
+// user), the connect/complete round trip through a local provider, and the
+// stored user data read back from context.oauth2.user.
+func compatGoOAuth2(t *testing.T, s *stack, admin, user *actor, run stepFunc, cmd commandFunc) {
 	provider := newOAuth2Provider(t)
-	run("configure as a regular user is refused with 403", func(t *testing.T) {
+	run(t, "configure as a regular user is refused with 403", func(t *testing.T) {
 		got := cmd(t, user, s.channelID, provider.configureLine())
 		require.Contains(t, got, "status 403", "the server must refuse StoreOAuth2App from a non-admin")
 		require.NotContains(t, got, provider.clientSecret)
 	})
-	run("configure as admin", func(t *testing.T) {
+	run(t, "configure as admin", func(t *testing.T) {
 		got := cmd(t, admin, s.channelID, provider.configureLine())
 		require.Contains(t, got, "configure: stored the OAuth2 client")
 		require.NotContains(t, got, provider.clientSecret)
 	})
 
 	var connectURL string
-	run("connect answers the server's connect URL", func(t *testing.T) {
+	run(t, "connect answers the server's connect URL", func(t *testing.T) {
 		got := cmd(t, user, s.channelID, "/compat-go connect")
 		m := regexp.MustCompile(`\[Connect your remote account\]\(([^)\s]+)\)`).FindStringSubmatch(got)
 		require.NotNil(t, m, "no connect link in %q", got)
 		connectURL = m[1]
 	})
 	var completeURL string
-	run("oauth2 connect redirects to the provider", func(t *testing.T) {
+	run(t, "oauth2 connect redirects to the provider", func(t *testing.T) {
 		code, loc := noRedirectGET(t, connectURL, s.userToken)
 		require.Contains(t, []int{http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect}, code,
 			"GET %s: want a redirect to the provider", connectURL)
@@ -100,43 +116,45 @@ func TestCompatGo(t *testing.T) {
 		require.Equal(t, http.StatusFound, code, "the provider's /authorize: %s", provider.lastError())
 		require.Equal(t, q.Get("redirect_uri"), strings.Split(completeURL, "?")[0], "the provider returns to the complete URL")
 	})
-	run("oauth2 complete stores the user", func(t *testing.T) {
+	run(t, "oauth2 complete stores the user", func(t *testing.T) {
 		status, body := authGET(t, completeURL, s.userToken)
 		require.Equal(t, http.StatusOK, status, "GET complete: %s (provider: %s)", body, provider.lastError())
 		require.Equal(t, 1, provider.exchanges(), "the app exchanged the code once")
 		status, _ = authGET(t, completeURL, s.userToken)
 		require.NotEqual(t, http.StatusOK, status, "a second complete with the same state must be refused")
 	})
-	run("whoami-remote reads context.oauth2.user", func(t *testing.T) {
+	run(t, "whoami-remote reads context.oauth2.user", func(t *testing.T) {
 		require.Contains(t, cmd(t, user, s.channelID, "/compat-go whoami-remote"), "whoami-remote: you are "+provider.username)
 		require.Contains(t, cmd(t, admin, s.channelID, "/compat-go whoami-remote"), "not connected",
 			"the admin has not connected: the user data is per user")
 	})
+}
 
-	run("user_joined_channel subscription DMs the user who joins", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), compatGoWait)
-		defer cancel()
-		adminClient := s.client(s.adminToken)
-		ch, _, err := adminClient.CreateChannel(ctx, &model.Channel{
-			TeamId: s.teamID, Type: model.ChannelTypeOpen, Name: "compat-go-" + randomHex(t, 4), DisplayName: "compat-go e2e",
-		})
-		require.NoError(t, err, "create the channel")
-		require.Contains(t, cmd(t, admin, ch.Id, "/compat-go subscribe"), "subscribed to user_joined_channel")
-		require.Contains(t, cmd(t, admin, ch.Id, "/compat-go subscriptions"), "channel_id: "+ch.Id)
-
-		me, _, err := s.client(s.userToken).GetMe(ctx, "")
-		require.NoError(t, err)
-		bot, _, err := adminClient.GetUserByUsername(ctx, compatGoID, "")
-		require.NoError(t, err, "the app's bot")
-		_, _, err = adminClient.AddChannelMember(ctx, ch.Id, me.Id)
-		require.NoError(t, err, "add the user to the channel")
-		dm := user.nextPost(t, func(p *model.Post, channelType string) bool {
-			return channelType == string(model.ChannelTypeDirect) && p.UserId == bot.Id
-		})
-		require.Contains(t, dm.Message, "compat-go welcomes you, @"+me.Username+", to ~"+ch.Name)
-
-		require.Contains(t, cmd(t, admin, ch.Id, "/compat-go unsubscribe"), "unsubscribed from user_joined_channel")
+// compatGoSubscription: the admin subscribes to user_joined_channel in a
+// new channel; the user added to it gets the bot's DM.
+func compatGoSubscription(t *testing.T, s *stack, admin, user *actor, cmd commandFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), compatGoWait)
+	defer cancel()
+	adminClient := s.client(s.adminToken)
+	ch, _, err := adminClient.CreateChannel(ctx, &model.Channel{
+		TeamId: s.teamID, Type: model.ChannelTypeOpen, Name: "compat-go-" + randomHex(t, 4), DisplayName: "compat-go e2e",
 	})
+	require.NoError(t, err, "create the channel")
+	require.Contains(t, cmd(t, admin, ch.Id, "/compat-go subscribe"), "subscribed to user_joined_channel", "step: subscribe")
+	require.Contains(t, cmd(t, admin, ch.Id, "/compat-go subscriptions"), "channel_id: "+ch.Id, "step: list subscriptions")
+
+	me, _, err := s.client(s.userToken).GetMe(ctx, "")
+	require.NoError(t, err)
+	bot, _, err := adminClient.GetUserByUsername(ctx, compatGoID, "")
+	require.NoError(t, err, "the app's bot")
+	_, _, err = adminClient.AddChannelMember(ctx, ch.Id, me.Id)
+	require.NoError(t, err, "add the user to the channel")
+	dm := user.nextPost(t, "the bot's welcome DM after the user joined", func(p *model.Post, channelType string) bool {
+		return channelType == string(model.ChannelTypeDirect) && p.UserId == bot.Id
+	})
+	require.Contains(t, dm.Message, "compat-go welcomes you, @"+me.Username+", to ~"+ch.Name, "step: the welcome DM")
+
+	require.Contains(t, cmd(t, admin, ch.Id, "/compat-go unsubscribe"), "unsubscribed from user_joined_channel", "step: unsubscribe")
 }
 
 // actor is a user and their websocket.
@@ -200,13 +218,13 @@ func (e *events) nextEphemeral(t *testing.T, channelID, step string) string {
 }
 
 // nextPost returns the first post event that match accepts.
-func (e *events) nextPost(t *testing.T, match func(p *model.Post, channelType string) bool) *model.Post {
+func (e *events) nextPost(t *testing.T, step string, match func(p *model.Post, channelType string) bool) *model.Post {
 	t.Helper()
 	deadline := time.After(compatGoWait)
 	for {
 		select {
 		case ev, ok := <-e.ws.EventChannel:
-			require.True(t, ok, "websocket closed")
+			require.True(t, ok, "%s: websocket closed", step)
 			if ev.EventType() != model.WebsocketEventPosted {
 				continue
 			}
@@ -217,7 +235,7 @@ func (e *events) nextPost(t *testing.T, match func(p *model.Post, channelType st
 				return &post
 			}
 		case <-deadline:
-			t.Fatalf("no matching post within %s", compatGoWait)
+			t.Fatalf("%s: no such post within %s", step, compatGoWait)
 		}
 	}
 }

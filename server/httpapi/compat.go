@@ -6,6 +6,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,6 +121,7 @@ func (a *api) forwardAPI(w http.ResponseWriter, r *http.Request) {
 		a.failure(w, r, err)
 		return
 	}
+	restoreContentLength(r)
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Path = strings.TrimPrefix(pr.In.URL.Path, compat.Prefix)
@@ -138,6 +140,27 @@ func (a *api) forwardAPI(w http.ResponseWriter, r *http.Request) {
 		},
 	}
 	proxy.ServeHTTP(w, r)
+}
+
+// restoreContentLength gives r back the length of its body. The server's
+// plugin RPC passes a request on without its ContentLength (0), and
+// ReverseProxy forwards no body at all for a request whose ContentLength is
+// 0: an app's POST /api/v4/channels/direct or /api/v4/posts would reach the
+// server empty. The Content-Length header is still there; without it the
+// length is unknown (-1: the body is streamed) for methods that carry one.
+func restoreContentLength(r *http.Request) {
+	if r.ContentLength != 0 || r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	if n, err := strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+		r.ContentLength = n
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		r.ContentLength = -1
+	}
 }
 
 var defaultForward = func() http.RoundTripper {

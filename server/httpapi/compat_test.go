@@ -125,6 +125,42 @@ func TestCompatForwardsTheAppsRESTCallsWithItsToken(t *testing.T) {
 	assert.Equal(t, `{"message":"hi"}`, gotBody)
 }
 
+// The server's plugin RPC hands the plugin requests without their
+// ContentLength; their bodies must still be forwarded.
+func TestCompatForwardsTheBodyOfPluginRequests(t *testing.T) {
+	for _, tc := range []struct {
+		name, method, header, body, want string
+	}{
+		{"POST with a Content-Length header", http.MethodPost, "16", `{"message":"hi"}`, `{"message":"hi"}`},
+		{"POST without one", http.MethodPost, "", `["u1","u2"]`, `["u1","u2"]`},
+		{"PUT without one", http.MethodPut, "", `{"a":1}`, `{"a":1}`},
+		{"GET without a body", http.MethodGet, "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gotBody := "not called"
+			site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				gotBody = string(b)
+				w.WriteHeader(http.StatusOK)
+			}))
+			defer site.Close()
+			h := compatRouter(site.URL, &recordingLogger{}, nil, &compatServices{})
+			req := httptest.NewRequest(tc.method, "/compat/api/v4/channels/direct", strings.NewReader(tc.body))
+			req.ContentLength = 0 // as the plugin RPC delivers it
+			req.Header.Del("Content-Length")
+			if tc.header != "" {
+				req.Header.Set("Content-Length", tc.header)
+			}
+			req.Header.Set(UserIDHeader, appUser)
+			req = req.WithContext(WithSessionID(req.Context(), appSession))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			assert.Equal(t, tc.want, gotBody)
+		})
+	}
+}
+
 func TestCompatForwardRefusals(t *testing.T) {
 	reached := false
 	site := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
