@@ -59,13 +59,14 @@ func TestCompatGo(t *testing.T) {
 	}
 
 	t.Run("kv", func(t *testing.T) {
+		key := "e2e-" + randomHex(t, 4) // a key of its own: a kept stack may hold an earlier run's
 		for _, step := range []struct{ line, want string }{
-			{`/compat-go kv set e2e-key "hello from v1.2"`, `kv set "e2e-key" = "hello from v1.2" (changed: true)`},
-			{`/compat-go kv set e2e-key "hello from v1.2"`, `(changed: false)`},
-			{`/compat-go kv get e2e-key`, `kv get "e2e-key" = "hello from v1.2"`},
-			{`/compat-go kv get e2e-key --prefix p1`, `kv get "p1"/"e2e-key": not set`},
-			{`/compat-go kv delete e2e-key`, `kv delete "e2e-key": deleted`},
-			{`/compat-go kv get e2e-key`, `kv get "e2e-key": not set`},
+			{`/compat-go kv set ` + key + ` "hello from v1.2"`, `kv set "` + key + `" = "hello from v1.2" (changed: true)`},
+			{`/compat-go kv set ` + key + ` "hello from v1.2"`, `(changed: false)`},
+			{`/compat-go kv get ` + key, `kv get "` + key + `" = "hello from v1.2"`},
+			{`/compat-go kv get ` + key + ` --prefix p1`, `kv get "p1"/"` + key + `": not set`},
+			{`/compat-go kv delete ` + key, `kv delete "` + key + `": deleted`},
+			{`/compat-go kv get ` + key, `kv get "` + key + `": not set`},
 		} {
 			require.Contains(t, cmd(t, user, s.channelID, step.line), step.want, "step %q", step.line)
 		}
