@@ -102,6 +102,13 @@ func TestAuthMatrix(t *testing.T) {
 		{Method: "GET", Path: "/api/v1/oauth2/user"}:                     {path: "/api/v1/oauth2/user", want: appsOnly, note: appsOnlyNote},
 		{Method: "PUT", Path: "/api/v1/oauth2/user"}:                     {path: "/api/v1/oauth2/user", body: kvValue, want: appsOnly, note: appsOnlyNote},
 		{Method: "POST", Path: "/api/v1/oauth2/user"}:                    {path: "/api/v1/oauth2/user", body: kvValue, want: appsOnly, note: appsOnlyNote},
+		// Connecting calls the app and redirects to its provider: the matrix
+		// uses an app that is not installed (TestRemoteOAuth2Connect covers
+		// the flow); a forged state is refused before any app is called.
+		{Method: "GET", Path: "/apps/{app_id}/oauth2/remote/connect"}: {path: "/apps/matrix-nope/oauth2/remote/connect",
+			want: [roles]int{401, 404, 404, 404}, note: "a browser route for logged-in users"},
+		{Method: "GET", Path: "/apps/{app_id}/oauth2/remote/complete"}: {path: "/apps/" + helloID + "/oauth2/remote/complete?state=forged&code=x",
+			want: [roles]int{401, 400, 400, 400}, note: "a browser route for logged-in users; the state must be one the user started"},
 		{Method: "*", Path: "/apps/{app_id}/webhook"}: {path: "/apps/" + helloID + "/webhook/notify",
 			body: func() any { return map[string]string{"user_id": s.adminID(t), "text": "matrix"} },
 			want: [roles]int{401, 401, 401, 401}, note: "only the app's webhook secret opens it; a Mattermost session does not"},

@@ -8,6 +8,8 @@ LOG_TAG=bench-e2e
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export STACK=e2e MM_VERSION=${MM_VERSION:-11.4}
+# 64 concurrent callers of one function: lambda-local's per-function limit must not be what is measured.
+export LAMBDA_CONCURRENCY=${LAMBDA_CONCURRENCY:-256}
 export STACK_DIR=${STACK_DIR:-$ROOT/.stack/e2e-$MM_VERSION}
 "$ROOT/build/scripts/stack.sh" purge >/dev/null 2>&1 || true
 if [[ ${KEEP_STACK:-0} != 1 ]]; then trap '"$ROOT/build/scripts/stack.sh" down' EXIT; fi

@@ -17,6 +17,9 @@ type request struct {
 	ActingUser *expandedUser // context.acting_user
 	App        *expandedApp  // context.app
 	Post       *expandedPost // context.post
+	// OAuth2 is context.oauth2: the remote OAuth2 client and the plugin's
+	// connect/complete URLs (oauth2_app), the user's data (oauth2_user).
+	OAuth2 *apps.OAuth2Context
 }
 
 // expandedUser is the part of an expanded Mattermost user this app reads;
@@ -67,6 +70,7 @@ func decodeRequest(body []byte) (request, error) {
 		{"acting_user", ec.ActingUser, &req.ActingUser},
 		{"app", ec.App, &req.App},
 		{"post", ec.Post, &req.Post},
+		{"oauth2", ec.OAuth2, &req.OAuth2},
 	} {
 		if len(x.raw) == 0 {
 			continue

@@ -44,20 +44,24 @@ type route func(ctx context.Context, req request) apps.CallResponse
 
 // routes maps call paths to their handlers.
 var routes = map[string]route{
-	"/ping":           ping,
-	"/bindings":       bindings,
-	"/install":        install,
-	"/greet":          greet,
-	"/survey/form":    surveyForm,
-	"/survey/submit":  surveySubmit,
-	"/echo":           echo,
-	"/pick":           pick,
-	"/topics":         lookupTopics,
-	"/webhook-url":    webhookURL,
-	"/webhook/notify": notifyWebhook,
-	"/fail":           fail,
-	"/crash":          crash,
-	"/slow":           slow,
+	"/ping":             ping,
+	"/bindings":         bindings,
+	"/install":          install,
+	"/greet":            greet,
+	"/survey/form":      surveyForm,
+	"/survey/submit":    surveySubmit,
+	"/echo":             echo,
+	"/pick":             pick,
+	"/topics":           lookupTopics,
+	"/webhook-url":      webhookURL,
+	"/webhook/notify":   notifyWebhook,
+	"/oauth2/configure": oauth2Configure,
+	"/oauth2/connect":   oauth2Connect,
+	"/oauth2/complete":  oauth2Complete,
+	"/oauth2/me":        oauth2Me,
+	"/fail":             fail,
+	"/crash":            crash,
+	"/slow":             slow,
 }
 
 // handle is the Lambda handler.

@@ -285,6 +285,12 @@ func TestManifest(t *testing.T) {
 	require.NotNil(t, m.OnInstall)
 	assert.Contains(t, routes, m.OnInstall.Path, "on_install calls a path the app serves")
 	assert.Contains(t, routes, m.BindingsCall().Path, "the bindings call is a path the app serves")
+	require.NotNil(t, m.GetOAuth2ConnectURL)
+	require.NotNil(t, m.OnOAuth2Complete)
+	assert.Contains(t, routes, m.GetOAuth2ConnectURL.Path, "get_oauth2_connect_url calls a path the app serves")
+	assert.Contains(t, routes, m.OnOAuth2Complete.Path, "on_oauth2_complete calls a path the app serves")
+	assert.Equal(t, apps.ExpandAll, m.OnOAuth2Complete.Expand.ActingUserAccessToken, "the app stores the user's data with their token")
+	assert.True(t, m.RequestedPermissions.Contains(apps.PermissionRemoteOAuth2))
 	require.NotNil(t, m.AWSLambda)
 	require.Len(t, m.AWSLambda.Functions, 1)
 	fn := m.AWSLambda.Functions[0]

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,24 @@ func (f *fakeMattermost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/v4/posts":
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte(`{"id":"p1"}`))
+	// A remote OAuth2 provider under /remote: the code "good" is worth the
+	// token "at-1", whose user is remote-alice.
+	case "/remote/token":
+		form, _ := url.ParseQuery(string(body))
+		if form.Get("code") != "good" || form.Get("client_secret") != "cs" || form.Get("grant_type") != "authorization_code" {
+			http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
+			return
+		}
+		_, _ = w.Write([]byte(`{"access_token":"at-1","token_type":"bearer"}`))
+	case "/remote/userinfo":
+		if r.Header.Get("Authorization") != "Bearer at-1" {
+			http.Error(w, `{"error":"invalid_token"}`, http.StatusUnauthorized)
+			return
+		}
+		_, _ = w.Write([]byte(`{"username":"remote-alice"}`))
+	// The plugin's app services API.
+	case "/plugins/lambda-apps/api/v1/oauth2/app", "/plugins/lambda-apps/api/v1/oauth2/user":
+		_, _ = w.Write([]byte(`{}`))
 	default:
 		http.Error(w, `{"message":"nope"}`, http.StatusForbidden)
 	}

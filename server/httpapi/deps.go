@@ -86,6 +86,8 @@ type Deps struct {
 	AppServices AppServices
 	// Subscriptions keeps apps' subscriptions (nil: the routes answer 503).
 	Subscriptions Subscriptions
+	// OAuth2 runs the remote OAuth2 browser routes (nil: they answer 503).
+	OAuth2 OAuth2Flow
 	// Webhooks may be nil: no webhook route.
 	Webhooks Webhooks
 	// SiteURL is the server's site URL: the compatibility path forwards

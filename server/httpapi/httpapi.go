@@ -3,7 +3,9 @@
 // header that the server sets for authenticated requests; admin routes also
 // require the manage_system permission, and the app services routes (/kv,
 // /oauth2) a token the plugin gave an app (the session, see WithSessionID).
-// Errors are JSON: {"error": "..."}.
+// Errors are JSON: {"error": "..."}, except on the pages of the remote OAuth2
+// flow that users open in their browser (/apps/{app_id}/oauth2/remote/...),
+// which answer HTML.
 package httpapi
 
 import (
@@ -78,6 +80,9 @@ func NewRouter(d Deps) http.Handler {
 	a.pprofRoutes(v1, admin)
 	// The app services API: apps call it with their tokens.
 	a.appServiceRoutes(v1)
+	// The remote OAuth2 flow: pages the user's browser opens (GET, cookie).
+	root.HandleFunc(oauth2ConnectRoute, a.oauth2Connect).Methods(http.MethodGet).Name(oauth2PagePrefix + "connect")
+	root.HandleFunc(oauth2CompleteRoute, a.oauth2Complete).Methods(http.MethodGet).Name(oauth2PagePrefix + "complete")
 	a.compatUserRoutes(root)
 
 	// Remote webhooks come from other services, not from Mattermost users,
@@ -122,6 +127,10 @@ func (a *api) recoverer(next http.Handler) http.Handler {
 func (a *api) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		userID := r.Header.Get(UserIDHeader)
+		if userID == "" && isOAuth2Page(r) {
+			a.oauth2Page(w, http.StatusUnauthorized, "", "Log in to Mattermost first, then open this link again.")
+			return
+		}
 		if userID == "" {
 			httpjson.Error(w, http.StatusUnauthorized, errors.New("not authenticated: log in to Mattermost (or send a personal access token)"))
 			return

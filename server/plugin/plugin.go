@@ -30,6 +30,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/expand"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
+	"github.com/lambda-apps/lambda-apps/server/oauth2flow"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -177,6 +178,7 @@ func (p *Plugin) wire() error {
 		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
 		AppServices: services, Subscriptions: p.subs, SiteURL: p.env.SiteURL,
+		OAuth2:   oauth2flow.New(oauth2flow.Deps{Apps: p.apps, Calls: p.calls, KV: &p.client.KV, Log: log}),
 		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})
 	return nil

@@ -23,6 +23,7 @@ const (
 	//   oauth2/app                          the remote OAuth2 client (OAuth2AppKey)
 	//   oauth2/user/<user ID>               a user's remote OAuth2 data (OAuth2UserKey)
 	//   sub/<subject>/<scope>/<user ID>     a subscription (SubscriptionKey)
+	//   oauth2/state/<user ID>/<state>      a pending remote OAuth2 connection (OAuth2StateKey)
 	AppDataPrefix = "appdata/"
 	// AppTokenPrefix + app ID + "/" + session ID records an access token
 	// issued to an app (package tokens), until it is revoked.
@@ -90,4 +91,12 @@ func ParseSubscriptionKey(key string) (SubscriptionKeyParts, bool) {
 		p.Scope = ""
 	}
 	return p, true
+}
+
+// OAuth2StateKey is where a user's pending remote OAuth2 connection to an
+// app waits for its completion (package oauth2flow). state is the random
+// value the flow made (at most 43 characters: at most 8 + 32 + 14 + 26 + 1
+// + 43 = 124 characters in all).
+func OAuth2StateKey(id apps.AppID, userID, state string) string {
+	return AppDataPrefix + string(id) + "/oauth2/state/" + userID + "/" + state
 }
