@@ -59,7 +59,7 @@ func TestCompatGo(t *testing.T) {
 	}
 
 	t.Run("kv", func(t *testing.T) {
-		key := "e2e-" + randomHex(t, 4) // a key of its own: a kept stack may hold an earlier run's
+		key := "e2e-" + compatRandom(t, 4) // a key of its own: a kept stack may hold an earlier run's
 		for _, step := range []struct{ line, want string }{
 			{`/compat-go kv set ` + key + ` "hello from v1.2"`, `kv set "` + key + `" = "hello from v1.2" (changed: true)`},
 			{`/compat-go kv set ` + key + ` "hello from v1.2"`, `(changed: false)`},
@@ -85,7 +85,7 @@ type (
 // user), the connect/complete round trip through a local provider, and the
 // stored user data read back from context.oauth2.user.
 func compatGoOAuth2(t *testing.T, s *stack, admin, user *actor, run stepFunc, cmd commandFunc) {
-	provider := newOAuth2Provider(t)
+	provider := newCompatProvider(t)
 	run(t, "configure as a regular user is refused with 403", func(t *testing.T) {
 		got := cmd(t, user, s.channelID, provider.configureLine())
 		require.Contains(t, got, "status 403", "the server must refuse StoreOAuth2App from a non-admin")
@@ -138,7 +138,7 @@ func compatGoSubscription(t *testing.T, s *stack, admin, user *actor, cmd comman
 	defer cancel()
 	adminClient := s.client(s.adminToken)
 	ch, _, err := adminClient.CreateChannel(ctx, &model.Channel{
-		TeamId: s.teamID, Type: model.ChannelTypeOpen, Name: "compat-go-" + randomHex(t, 4), DisplayName: "compat-go e2e",
+		TeamId: s.teamID, Type: model.ChannelTypeOpen, Name: "compat-go-" + compatRandom(t, 4), DisplayName: "compat-go e2e",
 	})
 	require.NoError(t, err, "create the channel")
 	require.Contains(t, cmd(t, admin, ch.Id, "/compat-go subscribe"), "subscribed to user_joined_channel", "step: subscribe")
@@ -286,7 +286,7 @@ func mustQuery(t *testing.T, u string) url.Values {
 	return parsed.Query()
 }
 
-func randomHex(t *testing.T, n int) string {
+func compatRandom(t *testing.T, n int) string {
 	t.Helper()
 	b := make([]byte, n)
 	_, err := rand.Read(b)
@@ -294,11 +294,11 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// oauth2Provider is a small remote OAuth2 provider on 127.0.0.1, which the
+// compatProvider is a small remote OAuth2 provider on 127.0.0.1, which the
 // app reaches because lambda-local runs it on this machine: /authorize
 // redirects back with a one-time code, /token exchanges it for the client,
 // /userinfo names the token's user.
-type oauth2Provider struct {
+type compatProvider struct {
 	*httptest.Server
 	clientID, clientSecret, username string
 
@@ -309,10 +309,10 @@ type oauth2Provider struct {
 	errs     []string
 }
 
-func newOAuth2Provider(t *testing.T) *oauth2Provider {
+func newCompatProvider(t *testing.T) *compatProvider {
 	t.Helper()
-	p := &oauth2Provider{
-		clientID: "cid-" + randomHex(t, 4), clientSecret: "csecret-" + randomHex(t, 8), username: "remote-" + randomHex(t, 3),
+	p := &compatProvider{
+		clientID: "cid-" + compatRandom(t, 4), clientSecret: "csecret-" + compatRandom(t, 8), username: "remote-" + compatRandom(t, 3),
 		codes: map[string]string{}, tokens: map[string]bool{},
 	}
 	mux := http.NewServeMux()
@@ -384,11 +384,11 @@ func newOAuth2Provider(t *testing.T) *oauth2Provider {
 	return p
 }
 
-func (p *oauth2Provider) configureLine() string {
+func (p *compatProvider) configureLine() string {
 	return fmt.Sprintf("/compat-go configure --client-id %s --client-secret %s --remote-url %s", p.clientID, p.clientSecret, p.URL)
 }
 
-func (p *oauth2Provider) fail(w http.ResponseWriter, status int, format string, args ...any) {
+func (p *compatProvider) fail(w http.ResponseWriter, status int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	p.mu.Lock()
 	p.errs = append(p.errs, msg)
@@ -396,7 +396,7 @@ func (p *oauth2Provider) fail(w http.ResponseWriter, status int, format string, 
 	http.Error(w, msg, status)
 }
 
-func (p *oauth2Provider) lastError() string {
+func (p *compatProvider) lastError() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.errs) == 0 {
@@ -405,7 +405,7 @@ func (p *oauth2Provider) lastError() string {
 	return p.errs[len(p.errs)-1]
 }
 
-func (p *oauth2Provider) exchanges() int {
+func (p *compatProvider) exchanges() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.exchange
