@@ -216,6 +216,8 @@ func TestOAuth2CompleteStoresTheUserAndWhoAmIReadsIt(t *testing.T) {
 	}
 	cc.OAuth2.User = asContext
 	wantText(t, "whoami after", e.call(pathWhoAmIRemote, cc, nil), apps.CallResponseTypeOK, "you are "+remoteUsername)
+	cc.OAuth2.User = map[string]any{"username": "someone-else", "token": map[string]any{"access_token": remoteToken}}
+	wantText(t, "context and store differ", e.call(pathWhoAmIRemote, cc, nil), apps.CallResponseTypeError, "differ")
 	if strings.Contains(e.logs.String(), remoteToken) || strings.Contains(e.logs.String(), providerClientSecret) {
 		t.Errorf("the logs show a secret: %s", e.logs)
 	}

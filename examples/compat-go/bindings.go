@@ -22,9 +22,10 @@ var (
 		OAuth2App:  apps.ExpandAll.Required(),
 	}
 	expandRemoteUser = &apps.Expand{
-		ActingUser: apps.ExpandSummary,
-		OAuth2App:  apps.ExpandAll.Required(),
-		OAuth2User: apps.ExpandAll,
+		ActingUser:            apps.ExpandSummary.Required(),
+		ActingUserAccessToken: apps.ExpandAll.Required(),
+		OAuth2App:             apps.ExpandAll.Required(),
+		OAuth2User:            apps.ExpandAll,
 	}
 	// expandNotification is what the user_joined_channel notification
 	// asks for: the user who joined and the channel.

@@ -78,6 +78,13 @@ func (f *fakeMattermost) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.Unmarshal(body, &f.oauth2App)
 		writeJSON(w, http.StatusOK, map[string]any{})
+	case p == appsAPI+"/oauth2/user" && r.Method == http.MethodGet:
+		data, ok := f.oauth2User[user]
+		if !ok {
+			data = json.RawMessage("{}")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(data)
 	case p == appsAPI+"/oauth2/user" && r.Method == http.MethodPost:
 		f.oauth2User[user] = body
 		writeJSON(w, http.StatusOK, map[string]any{})

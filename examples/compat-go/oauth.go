@@ -114,8 +114,9 @@ func (a *app) oauth2Complete(ctx context.Context, creq *apps.CallRequest) apps.C
 	return apps.NewTextResponse("connected as %s", username)
 }
 
-// whoAmIRemote reads the stored token from context.oauth2.user and asks
-// the provider, with it, who the user is.
+// whoAmIRemote reads the stored token from context.oauth2.user, checks that
+// the driver's GetOAuth2User reads the same, and asks the provider, with
+// the token, who the user is.
 func (a *app) whoAmIRemote(ctx context.Context, creq *apps.CallRequest) apps.CallResponse {
 	var stored remoteUser
 	if creq.Context.OAuth2.User != nil {
@@ -126,6 +127,14 @@ func (a *app) whoAmIRemote(ctx context.Context, creq *apps.CallRequest) apps.Cal
 		if err != nil {
 			return errorf("whoami-remote: context.oauth2.user is not what this app stores: %v", err)
 		}
+	}
+	// The same data through the driver's GET of the user store.
+	var viaAPI remoteUser
+	if err := appclient.AsActingUser(creq.Context).GetOAuth2User(&viaAPI); err != nil {
+		return errorf("whoami-remote: read the stored user data: %v", err)
+	}
+	if viaAPI.Username != stored.Username {
+		return errorf("whoami-remote: context.oauth2.user (%q) and the stored user data (%q) differ", stored.Username, viaAPI.Username)
 	}
 	if stored.Token == nil || stored.Token.AccessToken == "" {
 		return apps.NewTextResponse("whoami-remote: not connected; run `/%s connect`", commandTrigger)
