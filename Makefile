@@ -59,6 +59,7 @@ lambda-local:
 .PHONY: bundle-example
 bundle-example:
 	build/bundle-example.sh
+	build/bundle-example-node.sh
 
 .PHONY: appsctl
 appsctl:

@@ -80,7 +80,8 @@ func TestAppServicesWithAnAppsToken(t *testing.T) {
 				{"a value that is not JSON", http.MethodPut, "/kv/bad", `{"n":`, http.StatusBadRequest, "not valid JSON"},
 				{"a prefix of 3 characters", http.MethodPut, "/kv/abc/key", `1`, http.StatusBadRequest, "longer than the limit of 2"},
 				{"a bot storing user OAuth2 data", http.MethodPost, "/oauth2/user", `{"token":"x"}`, http.StatusForbidden, "bots may not"},
-				{"an app without remote_oauth2 storing its client", http.MethodPost, "/oauth2/app", `{"client_id":"x"}`, http.StatusForbidden, "remote_oauth2"},
+				{"a bot storing the app's OAuth2 client (an admin's acting-user token may)", http.MethodPost, "/oauth2/app", `{"client_id":"x"}`, http.StatusForbidden, "acting_user_access_token"},
+				{"a subscription to a channel the bot cannot read", http.MethodPost, "/subscribe", `{"subject":"user_joined_channel","channel_id":"` + s.channelID + `","call":{"path":"/x"}}`, http.StatusForbidden, "cannot read the channel"},
 				{"an unknown subject", http.MethodPost, "/subscribe", `{"subject":"post_created","call":{"path":"/x"}}`, http.StatusBadRequest, "unknown subject"},
 				{"a bot subject scoped to a team", http.MethodPost, "/subscribe", `{"subject":"bot_joined_team","team_id":"` + s.teamID + `","call":{"path":"/x"}}`, http.StatusBadRequest, "not scoped"},
 			}
@@ -90,7 +91,8 @@ func TestAppServicesWithAnAppsToken(t *testing.T) {
 				assert.Contains(t, out, r.says, r.name)
 			}
 
-			sub := `{"subject":"user_joined_channel","channel_id":"` + s.channelID + `","call":{"path":"/joined"}}`
+			// The bot itself joining or leaving channels.
+			sub := `{"subject":"user_joined_channel","call":{"path":"/joined"}}`
 			code, out = do(http.MethodPost, "/subscribe", sub)
 			require.Equal(t, http.StatusOK, code, out)
 			code, out = do(http.MethodGet, "/subscribe", "")

@@ -83,6 +83,7 @@ func TestAuthMatrix(t *testing.T) {
 		{Method: "GET", Path: "/api/v1/apps/{app_id}/static/{name:.+}"}:  {path: "/api/v1/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
 		{Method: "HEAD", Path: "/api/v1/apps/{app_id}/static/{name:.+}"}: {path: "/api/v1/apps/" + helloID + "/static/icon.png", want: [roles]int{401, 200, 200, 200}},
 		{Method: "GET", Path: "/api/v1/status"}:                          {path: "/api/v1/status", want: adminOnly},
+		{Method: "GET", Path: "/api/v1/metrics"}:                         {path: "/api/v1/metrics", want: adminOnly},
 		{Method: "GET", Path: "/api/v1/catalog"}:                         {path: "/api/v1/catalog", want: adminOnly},
 		{Method: "POST", Path: "/api/v1/refresh"}:                        {path: "/api/v1/refresh", want: adminOnly},
 		{Method: "POST", Path: "/api/v1/install-app"}:                    {path: "/api/v1/install-app", body: nope, want: lifecycle},

@@ -85,16 +85,22 @@ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:$LAMBDA_PORT
 ENV
 }
 
-# deploy_example: the sample app, deployed and installed the way the README shows.
+# deploy_example: the sample apps (Go: hello-lambda, TypeScript on Node.js: hello-node), deployed
+# and installed the way the README shows.
 deploy_example() {
   (cd "$ROOT" && make -s bundle-example >/dev/null)
   # shellcheck disable=SC1091
   source "$STACK_DIR/env.sh"
-  local bundle=$ROOT/dist/examples/hello-lambda-0.1.0-bundle.zip
-  if "$ROOT/dist/appsctl" -q aws test list 2>/dev/null | grep -q hello-lambda; then
-    "$ROOT/dist/appsctl" aws deploy "$bundle" --update --install
+  deploy_bundle hello-lambda "$ROOT/dist/examples/hello-lambda-0.1.0-bundle.zip"
+  deploy_bundle hello-node "$ROOT/dist/examples/hello-node-0.1.0-bundle.zip"
+}
+
+# deploy_bundle APP_ID BUNDLE: deploy (or update) and install one app.
+deploy_bundle() {
+  if "$ROOT/dist/appsctl" -q aws test list 2>/dev/null | grep -qF -- "$1"; then
+    "$ROOT/dist/appsctl" aws deploy "$2" --update --install
   else
-    "$ROOT/dist/appsctl" aws deploy "$bundle" --install
+    "$ROOT/dist/appsctl" aws deploy "$2" --install
   fi
 }
 

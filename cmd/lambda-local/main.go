@@ -1,6 +1,7 @@
 // Command lambda-local is a local AWS Lambda service for development and
 // tests: it runs handler binaries built with github.com/aws/aws-lambda-go
-// (provided.al2023, provided.al2, go1.x) through the Lambda Runtime API,
+// (provided.al2023, provided.al2, go1.x) and Node.js handlers (nodejs*, with
+// the node found on PATH, see -node) through the Lambda Runtime API,
 // serves the Invoke API and the deploy calls of the control plane, and
 // proxies everything else to a fallback such as moto.
 //
@@ -52,6 +53,7 @@ func run(args []string) error {
 	concurrency := fs.Int("concurrency", lambdalocal.DefaultConcurrency, "default per-function concurrency limit (invocations beyond it get 429 TooManyRequestsException)")
 	data := fs.String("data", "", "`dir`ectory to extract deployed code into (default: the system temp dir); each run uses and removes its own sub-directory")
 	region := fs.String("region", lambdalocal.DefaultRegion, "AWS region of made-up ARNs and of the handlers' AWS_REGION")
+	node := fs.String("node", lambdalocal.DefaultNode, "`program` that runs nodejs* functions (a name looked up on PATH, or a path)")
 	logJSON := fs.Bool("log-json", false, "log JSON instead of text")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,6 +77,7 @@ func run(args []string) error {
 		Concurrency:    *concurrency,
 		Region:         *region,
 		Logger:         logger,
+		Node:           *node,
 	})
 	if err != nil {
 		return err

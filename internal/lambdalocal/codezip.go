@@ -277,7 +277,11 @@ func findExecutable(dir string, fc FunctionConfig) (string, error) {
 		return p, nil
 	}
 	if fc.Runtime != "go1.x" && !strings.HasPrefix(fc.Runtime, "provided") {
-		return "", &entrypointError{fmt.Sprintf("lambda-local runs only provided.* and go1.x functions (an executable bootstrap); runtime %q without a bootstrap cannot run here", fc.Runtime)}
+		needs := ""
+		if p := missingProgram(fc.Runtime); p != "" {
+			needs = " (it would need " + p + ")"
+		}
+		return "", &entrypointError{fmt.Sprintf("lambda-local runs provided.*, go1.x and nodejs* functions; runtime %q%s cannot run here without an executable bootstrap in the code", fc.Runtime, needs)}
 	}
 	return "", &entrypointError{fmt.Sprintf("Couldn't find valid bootstrap(s): %v", candidates)}
 }

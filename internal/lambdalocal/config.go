@@ -65,6 +65,9 @@ type Config struct {
 	// Logger receives structured logs, including handler output. Nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// Node is the program that runs nodejs* functions: a name looked up
+	// on PATH when a function starts, or a path. Empty means "node".
+	Node string
 }
 
 // FunctionConfig is the runtime configuration of one function.
@@ -101,6 +104,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Node == "" {
+		c.Node = DefaultNode
 	}
 	if c.S3Endpoint == "" {
 		c.S3Endpoint = c.Fallback

@@ -1,5 +1,6 @@
 // Package lambdalocal is a local stand-in for AWS Lambda that runs real
-// handler binaries built with github.com/aws/aws-lambda-go.
+// handler binaries built with github.com/aws/aws-lambda-go, and Node.js
+// handlers with the machine's node.
 //
 // A [Server] speaks three HTTP dialects on one address:
 //
@@ -18,8 +19,10 @@
 // Every other request is reverse-proxied to the fallback, or answered 404.
 //
 // Each invocation is executed by a handler process started from the
-// function's code (the "bootstrap" executable of provided.* runtimes, or the
-// handler executable of the legacy go1.x runtime). Every process gets its own
+// function's code (the "bootstrap" executable of provided.* runtimes, the
+// handler executable of the legacy go1.x runtime, or, for nodejs* runtimes,
+// node running lambda-local's own runtime client, nodebootstrap/runtime.mjs,
+// which loads the handler named by _HANDLER). Every process gets its own
 // Lambda Runtime API endpoint (GET /2018-06-01/runtime/invocation/next and
 // friends) on a loopback port, exactly as on AWS, and handles one invocation
 // at a time. Processes are started lazily, reused while healthy, killed on

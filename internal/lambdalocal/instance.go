@@ -33,16 +33,17 @@ type instance struct {
 	exitErr error            // set before exited is closed
 
 	mu      sync.Mutex
-	current *invocation // handed out, not yet answered
-	logInv  *invocation // receives the process output lines
-	initErr []byte      // body posted to /runtime/init/error
+	current *invocation    // handed out, not yet answered
+	logInv  *invocation    // receives the process output lines
+	initErr []byte         // body posted to /runtime/init/error
+	barrier *outputBarrier // output markers of the Node.js runtime client; nil for others
 }
 
 // startInstance starts a handler process for dep, with a Runtime API
 // endpoint on a fresh loopback port.
 func startInstance(f *function, dep *deployment) (*instance, error) {
 	s := f.s
-	exe, err := findExecutable(dep.code.dir, dep.cfg)
+	exe, args, err := s.handlerCommand(dep)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +59,9 @@ func startInstance(f *function, dep *deployment) (*instance, error) {
 		queue:  make(chan *invocation, 1),
 		exited: make(chan struct{}),
 	}
+	if isNodeRuntime(dep.cfg.Runtime) { // node running lambda-local's runtime client
+		in.barrier = newOutputBarrier()
+	}
 	in.log = s.log.With("function", f.name, "instance", in.id)
 	in.srv = &http.Server{
 		Handler:           in.runtimeAPI(),
@@ -66,7 +70,7 @@ func startInstance(f *function, dep *deployment) (*instance, error) {
 	}
 
 	out := &lineWriter{emit: in.outputLine}
-	cmd := exec.CommandContext(s.ctx, exe)
+	cmd := exec.CommandContext(s.ctx, exe, args...)
 	cmd.Dir = dep.code.dir
 	cmd.Env = processEnv(s.cfg, dep, in.addr)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -216,9 +220,19 @@ func (in *instance) exitResult(inv *invocation) result {
 
 // outputLine receives one line of the process output.
 func (in *instance) outputLine(line []byte) {
+	id, marked := "", false
+	if in.barrier != nil {
+		line, id, marked = splitMarker(line)
+	}
 	in.mu.Lock()
 	inv := in.logInv
+	if marked {
+		in.barrier.markerSeenLocked(id)
+	}
 	in.mu.Unlock()
+	if marked && len(line) == 0 {
+		return
+	}
 	attrs := []any{"line", string(line)}
 	if inv != nil {
 		inv.logs.write(line)

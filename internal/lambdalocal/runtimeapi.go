@@ -78,6 +78,7 @@ func (in *instance) take(id string) *invocation {
 
 // handleResponse receives a successful invocation result.
 func (in *instance) handleResponse(w http.ResponseWriter, r *http.Request) {
+	in.awaitOutput(r.PathValue("id"))
 	inv := in.take(r.PathValue("id"))
 	if inv == nil {
 		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "unknown or already answered request ID "+r.PathValue("id"))
@@ -107,6 +108,7 @@ func (in *instance) handleResponse(w http.ResponseWriter, r *http.Request) {
 
 // handleError receives a failed invocation result.
 func (in *instance) handleError(w http.ResponseWriter, r *http.Request) {
+	in.awaitOutput(r.PathValue("id"))
 	inv := in.take(r.PathValue("id"))
 	if inv == nil {
 		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "unknown or already answered request ID "+r.PathValue("id"))

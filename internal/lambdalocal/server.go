@@ -18,13 +18,15 @@ import (
 // [Server.Serve] (or use it as an http.Handler) and stop it with
 // [Server.Close], which kills every handler process it started.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	runDir   string
-	fallback *url.URL
-	proxy    http.Handler
-	client   *http.Client // forwards deploy calls to the fallback
-	mux      *http.ServeMux
+	cfg    Config
+	log    *slog.Logger
+	runDir string
+	// nodeRuntime is the path of the runtime client of nodejs* functions.
+	nodeRuntime string
+	fallback    *url.URL
+	proxy       http.Handler
+	client      *http.Client // forwards deploy calls to the fallback
+	mux         *http.ServeMux
 
 	ctx    context.Context // cancelled by Close; stops processes and waits
 	cancel context.CancelFunc
@@ -50,15 +52,21 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create code dir: %w", err)
 	}
+	nodeRuntime, err := writeNodeRuntime(runDir)
+	if err != nil {
+		_ = os.RemoveAll(runDir)
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:       cfg,
-		log:       cfg.Logger,
-		runDir:    runDir,
-		client:    &http.Client{Timeout: 2 * time.Minute},
-		ctx:       ctx,
-		cancel:    cancel,
-		functions: map[string]*function{},
+		nodeRuntime: nodeRuntime,
+		cfg:         cfg,
+		log:         cfg.Logger,
+		runDir:      runDir,
+		client:      &http.Client{Timeout: 2 * time.Minute},
+		ctx:         ctx,
+		cancel:      cancel,
+		functions:   map[string]*function{},
 	}
 	if cfg.Fallback != "" {
 		s.fallback, _ = url.Parse(cfg.Fallback) // validated by withDefaults

@@ -80,6 +80,8 @@ type Deps struct {
 	Mattermost ContextAPI
 	// Bindings, when set, is refreshed when an app's answer asks for it.
 	Bindings BindingsRefresher
+	// Stats, when set, counts every invocation (callstats.Stats).
+	Stats Recorder
 	// Log, when set, gets one line per invocation.
 	Log Logger
 	// Sites, when set, gives each app its mattermost_site_url and app_path
@@ -97,6 +99,13 @@ type Sites interface {
 type Logger interface {
 	Debug(message string, keyValuePairs ...any)
 	Warn(message string, keyValuePairs ...any)
+}
+
+// Recorder counts the invocations of apps: one Record per call, with its
+// outcome class (the Outcome* constants). It runs on every call, so it must
+// be cheap and safe for concurrent use.
+type Recorder interface {
+	Record(appID apps.AppID, path, outcome string, took time.Duration)
 }
 
 // Service calls apps.
@@ -184,15 +193,19 @@ func (s *Service) invoke(ctx context.Context, inv Invoker, app *store.InstalledA
 	return resp, nil
 }
 
-// logCall logs an invocation once, at its end: debug when the app
-// answered, warn when the call failed. Never a token, secret or payload.
+// logCall counts an invocation (Stats) and logs it once, at its end: debug
+// when the app answered, warn when the call failed. Never a token, secret
+// or payload.
 func (s *Service) logCall(appID apps.AppID, path, fn, actingUserID string, took time.Duration, resp *apps.CallResponse, err error) {
-	if s.Log == nil {
-		return
-	}
 	outcome := ResponseOutcome(resp)
 	if err != nil {
 		outcome = Outcome(err)
+	}
+	if s.Stats != nil {
+		s.Stats.Record(appID, path, outcome, took)
+	}
+	if s.Log == nil {
+		return
 	}
 	kv := []any{"app_id", string(appID), "path", path, "function", fn, "duration_ms", took.Milliseconds(),
 		"outcome", outcome, "acting_user_id", actingUserID}
@@ -211,10 +224,14 @@ func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *app
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Env.CallTimeout())
 	defer cancel()
-	if err := inv.Notify(ctx, fn, creq.Path, payload); err != nil {
-		return InvokeFailure(app.ID(), err)
+	start := time.Now()
+	if err = inv.Notify(ctx, fn, creq.Path, payload); err != nil {
+		err = InvokeFailure(app.ID(), err)
 	}
-	return nil
+	if s.Stats != nil { // the time to hand the event to Lambda, not the app's run
+		s.Stats.Record(app.ID(), creq.Path, Outcome(err), time.Since(start))
+	}
+	return err
 }
 
 func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (string, []byte, Invoker, error) {

@@ -84,7 +84,14 @@ func (s *Service) VerifyContext(ctx context.Context, userID string, c *apps.Cont
 	return context.WithValue(ctx, verifiedKey{}, verifiedOf(userID, c)), nil
 }
 
+// alreadyVerified reports whether ctx carries a verification of the same
+// user, channel and team that covers c's posts: a call context with the
+// same channel and team and no post, or the same post, checks nothing the
+// verification did not (a command's bindings call and its call share one).
 func alreadyVerified(ctx context.Context, userID string, c *apps.Context) bool {
 	v, ok := ctx.Value(verifiedKey{}).(verified)
-	return ok && v == verifiedOf(userID, c)
+	if !ok || v.userID != userID || v.channelID != c.ChannelID || v.teamID != c.TeamID {
+		return false
+	}
+	return (c.PostID == "" || c.PostID == v.postID) && (c.RootPostID == "" || c.RootPostID == v.rootPostID)
 }

@@ -135,3 +135,26 @@ func TestVerifiedContextIsCheckedOnce(t *testing.T) {
 	_, err = s.VerifyContext(context.Background(), "u", &apps.Context{ChannelID: "ch3"})
 	require.ErrorIs(t, err, ErrForbidden)
 }
+
+func TestAlreadyVerifiedCoversNarrowerContexts(t *testing.T) {
+	ctx := context.WithValue(context.Background(), verifiedKey{}, verified{userID: "u", channelID: "c", teamID: "t", rootPostID: "r"})
+	tests := []struct {
+		name string
+		user string
+		c    apps.Context
+		want bool
+	}{
+		{"the same context", "u", apps.Context{ChannelID: "c", TeamID: "t", RootPostID: "r"}, true},
+		{"without the root post", "u", apps.Context{ChannelID: "c", TeamID: "t"}, true},
+		{"another user", "v", apps.Context{ChannelID: "c", TeamID: "t"}, false},
+		{"another channel", "u", apps.Context{ChannelID: "x", TeamID: "t"}, false},
+		{"no channel", "u", apps.Context{TeamID: "t"}, false},
+		{"another team", "u", apps.Context{ChannelID: "c", TeamID: "x"}, false},
+		{"a post never verified", "u", apps.Context{ChannelID: "c", TeamID: "t", PostID: "p"}, false},
+		{"another root post", "u", apps.Context{ChannelID: "c", TeamID: "t", RootPostID: "q"}, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, alreadyVerified(ctx, tt.user, &tt.c), tt.name)
+	}
+	assert.False(t, alreadyVerified(context.Background(), "u", &apps.Context{}), "nothing verified")
+}

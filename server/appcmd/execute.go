@@ -35,6 +35,13 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 	if !app.Enabled() {
 		return ephemeral(fmt.Sprintf("The app `%s` is disabled; a system admin can run `/apps enable %s`.", appID, appID))
 	}
+	// The command's context is checked once for the bindings call and the
+	// command's call (each would check it again).
+	if v, ok := s.Calls.(contextVerifier); ok {
+		if ctx, err = v.VerifyContext(ctx, args.UserId, &apps.Context{ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}); err != nil {
+			return s.fail(app, args.UserId, dialog.Where{AppID: appID, ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}, failure.Message(err))
+		}
+	}
 	top, _, err := s.Bindings.ForApp(ctx, app, bindings.Where{UserID: args.UserId, ChannelID: args.ChannelId, TeamID: args.TeamId, UserAgent: "command"})
 	if err != nil {
 		return ephemeral(fmt.Sprintf("The app `%s` did not answer: %s", appID, failure.Message(err)))
@@ -70,6 +77,12 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 		return s.fail(app, args.UserId, where, failure.Message(err))
 	}
 	return s.render(ctx, app, args.UserId, args.TriggerId, where, resp)
+}
+
+// contextVerifier checks a user's call context once for several calls
+// (appcall.Service.VerifyContext).
+type contextVerifier interface {
+	VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error)
 }
 
 func commandBinding(top []apps.Binding, trigger string) (apps.Binding, bool) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/lambda-apps/lambda-apps/apps"
+	"github.com/lambda-apps/lambda-apps/server/callstats"
 	"github.com/lambda-apps/lambda-apps/server/status"
 )
 
@@ -27,6 +29,9 @@ type Deps struct {
 	Refresh func(ctx context.Context) (string, error)
 	// Admin enables install, list, uninstall, enable and disable.
 	Admin *AdminDeps
+	// AppCalls, when set, gives the counts of calls to an app
+	// (callstats.Stats.App) for `/apps info <app_id>` (system admins).
+	AppCalls func(appID apps.AppID) (callstats.AppStats, bool)
 }
 
 // Handler executes `/apps`.
@@ -48,7 +53,17 @@ type subcommand struct {
 // New returns a Handler.
 func New(deps Deps) *Handler {
 	h := &Handler{deps: deps, subs: map[string]*subcommand{}}
-	h.add(&subcommand{name: "info", help: "Show the plugin version and the apps you can use (system admins: the AWS connection status too).", run: h.info})
+	info := &subcommand{name: "info", help: "Show the plugin version and the apps you can use (system admins: the AWS connection status too).", run: h.info}
+	if deps.AppCalls != nil {
+		info.hint = "[app_id]"
+		info.help = "Show the plugin version and the apps you can use (system admins: the AWS connection status and the calls to apps; with an app ID, that app's calls by path)."
+		if deps.Admin != nil {
+			info.ac = func(sub *model.AutocompleteData) {
+				sub.AddDynamicListArgument("App (system admins)", deps.Admin.AutocompleteURL+"/installed", false)
+			}
+		}
+	}
+	h.add(info)
 	h.add(&subcommand{name: "help", help: "Show this help.", run: h.help})
 	h.addAdmin()
 	if deps.Refresh != nil {
@@ -127,12 +142,44 @@ func (h *Handler) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 // info shows system admins the full status. Everyone else sees its public
 // view: the plugin version, whether apps are available and the enabled
 // apps, never the bucket, region, endpoints or any S3, catalog or AWS error.
-func (h *Handler) info(ctx context.Context, args *model.CommandArgs, _ []string) (*model.CommandResponse, error) {
+// With an app ID it shows system admins that app's calls (appInfo).
+func (h *Handler) info(ctx context.Context, args *model.CommandArgs, rest []string) (*model.CommandResponse, error) {
+	admin := h.deps.IsSystemAdmin != nil && h.deps.IsSystemAdmin(args.UserId)
+	if len(rest) > 0 && h.deps.AppCalls != nil {
+		if !admin {
+			return ephemeral("An app's calls (`/apps info <app_id>`) can only be seen by a system administrator. `/apps info` shows the apps you can use."), nil
+		}
+		return h.appInfo(apps.AppID(rest[0]))
+	}
 	report := h.deps.Status(ctx)
-	if h.deps.IsSystemAdmin != nil && h.deps.IsSystemAdmin(args.UserId) {
+	if admin {
 		return ephemeral(report.Markdown()), nil
 	}
 	return ephemeral(report.Public().Markdown()), nil
+}
+
+// appInfo shows an app's calls on this node: totals, errors by class and
+// latency quantiles for the last hour and since start, and per path.
+func (h *Handler) appInfo(appID apps.AppID) (*model.CommandResponse, error) {
+	stats, counted := h.deps.AppCalls(appID)
+	if !counted && !h.installed(appID) {
+		return nil, fmt.Errorf("no app %s is installed (`/apps list` shows the installed apps)", appID)
+	}
+	return ephemeral(stats.Markdown()), nil
+}
+
+// installed reports whether appID is installed; true when the admin
+// sub-commands (which know) are not set up.
+func (h *Handler) installed(appID apps.AppID) bool {
+	if h.deps.Admin == nil || h.deps.Admin.Installed == nil {
+		return true
+	}
+	for _, a := range h.deps.Admin.Installed() {
+		if a.ID() == appID {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) refresh(ctx context.Context, _ *model.CommandArgs, _ []string) (*model.CommandResponse, error) {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"net/http"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -57,6 +58,12 @@ type Status interface {
 	Report(ctx context.Context) status.Report
 }
 
+// Metrics writes the counts of calls to apps in the Prometheus text format
+// (callstats.Stats).
+type Metrics interface {
+	WritePrometheus(w io.Writer) error
+}
+
 // Autocomplete lists app IDs for the /apps sub-commands (command.Handler).
 type Autocomplete interface {
 	AppIDs(userID, kind string) []model.AutocompleteListItem
@@ -70,16 +77,18 @@ type Webhooks interface {
 
 // Deps are the services the API serves.
 type Deps struct {
-	Version      string
-	Log          Logger
-	Admins       Admins
-	Calls        Calls
-	Bindings     Bindings
-	Dialogs      Dialogs
-	Catalog      Catalog
-	Lifecycle    Lifecycle
-	Static       Static
-	Status       Status
+	Version   string
+	Log       Logger
+	Admins    Admins
+	Calls     Calls
+	Bindings  Bindings
+	Dialogs   Dialogs
+	Catalog   Catalog
+	Lifecycle Lifecycle
+	Static    Static
+	Status    Status
+	// Metrics may be nil: GET /metrics answers 503.
+	Metrics      Metrics
 	Autocomplete Autocomplete
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).

@@ -72,6 +72,7 @@ func NewRouter(d Deps) http.Handler {
 
 	admin := func(h http.HandlerFunc) http.Handler { return a.requireAdmin(h) }
 	v1.Handle("/status", admin(a.getStatus)).Methods(http.MethodGet)
+	v1.Handle("/metrics", admin(a.getMetrics)).Methods(http.MethodGet)
 	v1.Handle("/catalog", admin(a.getCatalog)).Methods(http.MethodGet)
 	v1.Handle("/refresh", admin(a.postRefresh)).Methods(http.MethodPost)
 	for _, step := range []string{"install", "uninstall", "enable", "disable"} {

@@ -22,6 +22,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/asynclog"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
+	"github.com/lambda-apps/lambda-apps/server/callstats"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/command"
 	"github.com/lambda-apps/lambda-apps/server/compat"
@@ -61,6 +62,7 @@ type Plugin struct {
 	getenv      func(string) string
 	env         *env
 	catalog     *catalog.Service
+	stats       *callstats.Stats
 	apps        *store.Apps
 	calls       *appcall.Service
 	binds       *bindings.Service
@@ -141,6 +143,8 @@ func (p *Plugin) wire() error {
 	p.calls = appcall.New(appcall.Deps{Apps: p.apps, Env: p.env, Expand: expander, Mattermost: mm, Log: p.callLog, Sites: sites})
 	p.binds = bindings.New(bindings.Deps{Apps: p.apps, Calls: p.calls, SiteURL: p.env.SiteURL, Log: log, Clients: websocket{p.API}})
 	p.calls.Bindings = p.binds
+	p.stats = callstats.New(callstats.Options{})
+	p.calls.Stats = p.stats
 	p.catalog.SetCached(p.binds)
 	services := appservices.New(appservices.Deps{
 		Sessions: sessionAPI{p.client}, Apps: p.apps, Users: mm, Tokens: p.tokens, KV: &p.client.KV, Log: log,
@@ -162,11 +166,14 @@ func (p *Plugin) wire() error {
 	dependents := &install.Dependents{Bindings: p.binds, Tokens: p.tokens, Commands: p.appCommands, Subscriptions: p.subs, Log: log}
 	lifecycle := install.New(install.Deps{
 		Catalog: p.catalog, Apps: p.apps, Calls: p.calls, API: mattermostAPI{p.client},
-		OpenIcon: assets.OpenVersion, Log: log, OnChange: dependents.AppChanged,
+		OpenIcon: assets.OpenVersion, Log: log, OnChange: func(ctx context.Context, id apps.AppID) []string {
+			p.forgetUninstalledStats()
+			return dependents.AppChanged(ctx, id)
+		},
 	})
-	reporter := &status.Reporter{Version: Version, AWS: p.env, Catalog: p.catalog, Apps: p.apps}
+	reporter := &status.Reporter{Version: Version, AWS: p.env, Catalog: p.catalog, Apps: p.apps, Calls: p.stats}
 	p.command = command.New(command.Deps{
-		Status: reporter.Report, IsSystemAdmin: mm.IsSystemAdmin, Refresh: p.catalog.RefreshSummary,
+		Status: reporter.Report, IsSystemAdmin: mm.IsSystemAdmin, Refresh: p.catalog.RefreshSummary, AppCalls: p.stats.App,
 		Admin: &command.AdminDeps{
 			Lifecycle: lifecycle, Listed: p.catalog.Listed, Installed: p.apps.List, Triggers: p.appCommands.Triggers,
 			OpenDialog: server.OpenInteractiveDialog, Sealer: sealer, Post: server.SendEphemeralPost,
@@ -175,7 +182,7 @@ func (p *Plugin) wire() error {
 	})
 	p.appCommands.Consent = p.command
 	p.router = httpapi.NewRouter(httpapi.Deps{
-		Version: Version, Log: log, Admins: mm, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
+		Version: Version, Log: log, Admins: mm, Metrics: p.stats, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
 		AppServices: services, Subscriptions: p.subs, SiteURL: p.env.SiteURL,
 		OAuth2:   oauth2flow.New(oauth2flow.Deps{Apps: p.apps, Calls: p.calls, KV: &p.client.KV, Log: log}),
@@ -233,8 +240,18 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		p.binds.Invalidate()
 		p.subs.Invalidate()
 		p.tokens.Forget() // the node that changed an app revoked its tokens
+		p.forgetUninstalledStats()
 		go p.appCommands.SyncAll(context.Background())
 	}
+}
+
+// forgetUninstalledStats drops the call counts of apps that are no longer
+// installed.
+func (p *Plugin) forgetUninstalledStats() {
+	p.stats.Retain(func(id apps.AppID) bool {
+		_, err := p.apps.Get(id)
+		return err == nil
+	})
 }
 
 // ServeHTTP serves the REST API. The session the server authenticated the

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -43,22 +42,37 @@ func (c *rpcCounter) take() map[string]int {
 	return out
 }
 
-// TestCallRPCBudget pins the server round trips of one app call through
-// the plugin's HTTP route (the channel header button: channel and team in
-// the context, the acting user expanded): each is an RPC that the user
-// waits for, so a new one must be a deliberate choice.
-func TestCallRPCBudget(t *testing.T) {
-	const user, channel, team = "uuuuuuuuuuuuuuuuuuuuuuuuuu", "cccccccccccccccccccccccccc", "tttttttttttttttttttttttttt"
+const (
+	budgetUser    = "uuuuuuuuuuuuuuuuuuuuuuuuuu"
+	budgetChannel = "cccccccccccccccccccccccccc"
+	budgetTeam    = "tttttttttttttttttttttttttt"
+)
+
+// budgetPlugin is the plugin activated with one installed app ("hello",
+// trigger /hello, command "greet") whose function a fake Lambda endpoint
+// serves, and a counter of the plugin API methods it uses; the start-up
+// work is over when it returns.
+func budgetPlugin(t *testing.T) (*Plugin, *rpcCounter) {
+	t.Helper()
+	const user, channel, team = budgetUser, budgetChannel, budgetTeam
 	lambda := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		_, _ = io.WriteString(w, `{"statusCode":200,"body":"{\"type\":\"ok\",\"text\":\"hi\"}"}`)
+		var ev struct {
+			Path string `json:"path"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&ev)
+		answer := `{"type":"ok","text":"hi"}`
+		if ev.Path == "/bindings" {
+			answer = `{"type":"ok","data":[{"location":"/command","bindings":[{"label":"hello","bindings":[{"label":"greet","submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]}]}]}`
+		}
+		b, _ := json.Marshal(map[string]any{"statusCode": 200, "body": answer})
+		_, _ = w.Write(b)
 	}))
-	defer lambda.Close()
+	t.Cleanup(lambda.Close)
 	app := store.InstalledApp{Manifest: apps.Manifest{AppID: "hello", Version: "1.0.0", DisplayName: "Hello",
-		AWSLambda: &apps.AWSLambda{Functions: []apps.AWSLambdaFunction{{Path: "/", Name: "main", Handler: "bootstrap", Runtime: "provided.al2023"}}}}}
+		AWSLambda: &apps.AWSLambda{Functions: []apps.AWSLambdaFunction{{Path: "/", Name: "main", Handler: "bootstrap", Runtime: "provided.al2023"}}}},
+		GrantedLocations: []apps.Location{apps.LocationCommand}, BotUserID: "bbbbbbbbbbbbbbbbbbbbbbbbbb", InstalledBy: budgetUser}
 	record, err := json.Marshal(app)
 	require.NoError(t, err)
-
 	rpcs := &rpcCounter{n: map[string]int{}}
 	api := &plugintest.API{}
 	on := func(method string, args ...any) *mock.Call {
@@ -78,6 +92,7 @@ func TestCallRPCBudget(t *testing.T) {
 	on("HasPermissionToTeam", user, team, model.PermissionViewTeam).Return(true)
 	on("GetChannel", channel).Return(&model.Channel{Id: channel, TeamId: team, Type: model.ChannelTypeOpen}, nil)
 	on("GetUser", user).Return(&model.User{Id: user, Username: "alice"}, nil)
+	on("SendEphemeralPost", user, mock.Anything).Return(&model.Post{})
 	on("PublishPluginClusterEvent", mock.Anything, mock.Anything).Return(nil)
 	on("ListBuiltInCommands").Return([]*model.Command{}, nil)
 	on("ListPluginCommands", mock.Anything).Return([]*model.Command{}, nil)
@@ -97,6 +112,8 @@ func TestCallRPCBudget(t *testing.T) {
 	})
 	// Activation starts background work (catalog sync, registering the
 	// app's commands): wait until it is over before counting.
+	require.Eventually(t, func() bool { _, ok := p.appCommands.AppFor("hello"); return ok }, 30*time.Second, 50*time.Millisecond,
+		"the app's command was never registered")
 	quiet := 0
 	for deadline := time.Now().Add(20 * time.Second); quiet < 3; {
 		require.True(t, time.Now().Before(deadline), "the plugin's start-up work did not settle")
@@ -108,6 +125,16 @@ func TestCallRPCBudget(t *testing.T) {
 		}
 	}
 
+	return p, rpcs
+}
+
+// TestCallRPCBudget pins the server round trips of one app call through
+// the plugin's HTTP route (the channel header button: channel and team in
+// the context, the acting user expanded): each is an RPC that the user
+// waits for, so a new one must be a deliberate choice.
+func TestCallRPCBudget(t *testing.T) {
+	const user, channel, team = budgetUser, budgetChannel, budgetTeam
+	p, rpcs := budgetPlugin(t)
 	call := func() {
 		body := `{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + channel + `","team_id":"` + team + `"}}`
 		r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
@@ -130,4 +157,29 @@ func TestCallRPCBudget(t *testing.T) {
 		"GetChannel":             1, // the channel is in that team
 		"GetUser":                1, // acting_user expanded
 	}, got)
+}
+
+// TestCommandRPCBudget does the same for an app's slash command run in a
+// channel: the bindings call (the app's commands) and the command's call
+// share one check of the channel and team.
+func TestCommandRPCBudget(t *testing.T) {
+	p, rpcs := budgetPlugin(t)
+	run := func(channelID string) {
+		resp, appErr := p.ExecuteCommand(nil, &model.CommandArgs{UserId: budgetUser, ChannelId: channelID, TeamId: budgetTeam, Command: "/hello greet"})
+		require.Nil(t, appErr)
+		require.NotNil(t, resp)
+		require.Empty(t, resp.Text, "the answer is the app's ephemeral post")
+	}
+	run(budgetChannel)
+	got := rpcs.take()
+	for _, level := range []string{"LogDebug", "LogInfo", "LogWarn", "LogError"} {
+		delete(got, level)
+	}
+	assert.Equal(t, map[string]int{
+		"HasPermissionToChannel": 1, // once for both calls
+		"HasPermissionToTeam":    1,
+		"GetChannel":             1,
+		"GetUser":                1, // acting_user expanded
+		"SendEphemeralPost":      1, // the app's answer
+	}, got, "the first command in a channel: the bindings call and the command's call")
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lambda-apps/lambda-apps/aws/s3store"
+	"github.com/lambda-apps/lambda-apps/server/callstats"
 	"github.com/lambda-apps/lambda-apps/server/catalog"
 	"github.com/lambda-apps/lambda-apps/server/config"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -41,6 +42,10 @@ type Report struct {
 	CheckedAt       time.Time     `json:"checked_at"`
 	catalog.Status
 	InstalledApps []InstalledApp `json:"installed_apps"`
+	// AppCalls are the calls this node made to each app (callstats), for
+	// system admins only; AppCallsSince is when it started counting.
+	AppCalls      []callstats.AppStats `json:"app_calls,omitempty"`
+	AppCallsSince time.Time            `json:"app_calls_since,omitzero"`
 }
 
 // InstalledApp is an installed app's line in the status.
@@ -133,7 +138,40 @@ func (r Report) Markdown() string {
 		}
 	}
 	row(&b, "Installed apps", fmt.Sprintf("%d (%d enabled)", len(r.InstalledApps), enabled))
+	r.appCallsMarkdown(&b)
 	return b.String()
+}
+
+// appCallsMarkdown adds a table of the calls to each app, when counted.
+func (r Report) appCallsMarkdown(b *strings.Builder) {
+	if r.AppCallsSince.IsZero() {
+		return
+	}
+	fmt.Fprintf(b, "\n##### App calls on this node since %s\n\n", r.AppCallsSince.UTC().Format(time.RFC3339))
+	if len(r.AppCalls) == 0 {
+		b.WriteString("No calls yet.\n")
+		return
+	}
+	b.WriteString("| App | Calls (1 h) | Errors (1 h) | p50 / p99 (1 h) | Calls | Errors |\n|:--|--:|--:|--:|--:|--:|\n")
+	for _, a := range r.AppCalls {
+		h := a.LastHour
+		quantiles := "–"
+		if h.Calls > 0 {
+			quantiles = fmt.Sprintf("%s / %s", formatMs(h.P50Ms), formatMs(h.P99Ms))
+		}
+		fmt.Fprintf(b, "| %s | %d | %d | %s | %d | %d |\n", cell("`"+a.AppID+"`"), h.Calls, h.Errors, quantiles, a.SinceStart.Calls, a.SinceStart.Errors)
+	}
+	b.WriteString("\n`/apps info <app_id>` shows an app's errors by class and its paths.\n")
+}
+
+func formatMs(ms float64) string {
+	if ms < 10 {
+		return fmt.Sprintf("%.2f ms", ms)
+	}
+	if ms < 1000 {
+		return fmt.Sprintf("%.0f ms", ms)
+	}
+	return fmt.Sprintf("%.2f s", ms/1000)
 }
 
 func row(b *strings.Builder, k, v string) {
@@ -243,12 +281,20 @@ type CatalogStatus interface {
 	Status() catalog.Status
 }
 
+// CallStats are the counts of calls to apps (callstats.Stats).
+type CallStats interface {
+	All() []callstats.AppStats
+	Started() time.Time
+}
+
 // Reporter builds status reports of the running plugin.
 type Reporter struct {
 	Version string
 	AWS     AWS
 	Catalog CatalogStatus
 	Apps    Installed
+	// Calls, when set, adds the counts of calls to apps.
+	Calls CallStats
 }
 
 // Report checks the AWS connection now and reports it with the catalog and
@@ -258,5 +304,9 @@ func (r *Reporter) Report(ctx context.Context) Report {
 	for _, a := range r.Apps.List() {
 		installed = append(installed, InstalledApp{AppID: string(a.ID()), Name: a.Manifest.DisplayName, Version: string(a.Manifest.Version), Enabled: a.Enabled()})
 	}
-	return Check(ctx, r.Version, r.AWS.Config(), r.AWS.S3API(), r.Catalog.Status(), installed)
+	report := Check(ctx, r.Version, r.AWS.Config(), r.AWS.S3API(), r.Catalog.Status(), installed)
+	if r.Calls != nil {
+		report.AppCalls, report.AppCallsSince = r.Calls.All(), r.Calls.Started()
+	}
+	return report
 }

@@ -34,6 +34,34 @@ export interface PluginStatus {
     last_error?: string;
     from_cache?: boolean;
     installed_apps?: InstalledAppStatus[];
+
+    // Calls this server node made to each app (system admins' status only),
+    // counted since app_calls_since (RFC 3339).
+    app_calls?: AppCallStats[];
+    app_calls_since?: string;
+}
+
+// Counts of calls, as server/callstats sends them.
+export interface CallSummary {
+    calls?: number;
+    errors?: number;
+    outcomes?: Record<string, number>;
+    p50_ms?: number;
+    p99_ms?: number;
+}
+
+export interface PathCallStats {
+    path?: string;
+    last_hour?: CallSummary;
+    since_start?: CallSummary;
+}
+
+export interface AppCallStats {
+    app_id?: string;
+    since?: string;
+    last_hour?: CallSummary;
+    since_start?: CallSummary;
+    paths?: PathCallStats[];
 }
 
 export const API_PATH = `/plugins/${pluginId}/api/v1`;

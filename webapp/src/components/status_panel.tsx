@@ -6,6 +6,7 @@ import {getStatus, refreshCatalog} from '../client';
 import type {PluginStatus} from '../client';
 import {statusMessages as m} from '../i18n/messages';
 
+import {AppCallsTable} from './app_calls_table';
 import {InstalledAppsTable, StatusTable} from './status_table';
 
 type LoadState =
@@ -140,6 +141,10 @@ export default function StatusPanel() {
                 <>
                     <StatusTable status={shown}/>
                     <InstalledAppsTable apps={shown.installed_apps}/>
+                    <AppCallsTable
+                        apps={shown.app_calls}
+                        since={shown.app_calls_since}
+                    />
                 </>
             )}
             <div style={styles.buttons}>

@@ -194,3 +194,22 @@ export const statusMessages = defineMessages({
     enabled: {id: 'lambda-apps.status.installed.enabled', defaultMessage: 'enabled'},
     disabled: {id: 'lambda-apps.status.installed.disabled', defaultMessage: 'disabled'},
 });
+
+export const callMessages = defineMessages({
+    title: {id: 'lambda-apps.calls.title', defaultMessage: 'App calls on this server node since {since}'},
+    titleNoTime: {id: 'lambda-apps.calls.title_no_time', defaultMessage: 'App calls on this server node'},
+    none: {id: 'lambda-apps.calls.none', defaultMessage: 'no calls yet.'},
+    clusterNote: {
+        id: 'lambda-apps.calls.cluster_note',
+        defaultMessage: 'Each node of a cluster counts the calls it makes. Latencies are within 19%. Type /apps info and an app ID to see the calls of that app per path.',
+    },
+    colApp: {id: 'lambda-apps.calls.col.app', defaultMessage: 'App / path'},
+    colCallsHour: {id: 'lambda-apps.calls.col.calls_hour', defaultMessage: 'Calls (1 h)'},
+    colErrorsHour: {id: 'lambda-apps.calls.col.errors_hour', defaultMessage: 'Errors (1 h)'},
+    colLatencyHour: {id: 'lambda-apps.calls.col.latency_hour', defaultMessage: 'p50 / p99 (1 h)'},
+    colCalls: {id: 'lambda-apps.calls.col.calls', defaultMessage: 'Calls'},
+    colErrors: {id: 'lambda-apps.calls.col.errors', defaultMessage: 'Errors'},
+    colLatency: {id: 'lambda-apps.calls.col.latency', defaultMessage: 'p50 / p99'},
+    colClasses: {id: 'lambda-apps.calls.col.classes', defaultMessage: 'Errors by class'},
+    allPaths: {id: 'lambda-apps.calls.all_paths', defaultMessage: '{app} (all paths)'},
+});

@@ -1,0 +1,4 @@
+// Not valid JavaScript on purpose.
+exports.handler = async (event) => {
+    return {ok: true
+};

@@ -1,0 +1,2 @@
+// Fails while loading, before any invocation.
+throw new Error('cannot start: missing configuration');
