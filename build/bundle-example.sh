@@ -9,6 +9,8 @@
 #
 # The apps: examples/hello (a package of the main module) and examples/compat-go
 # (its own module: the Apps framework v1.2.2 Go driver, built in its directory).
+# compat-go's go vet and unit tests run here first (make test-unit covers only the
+# main module), as build/bundle-example-node.sh runs hello-node's.
 #
 # The binary is built for linux/amd64 with CGO_ENABLED=0 and -tags lambda.norpc,
 # as the provided.al2023 runtime wants. Zips are written with python3's zipfile
@@ -16,7 +18,7 @@
 # sources give the same bundle.
 #
 # Usage: build/bundle-example.sh [output-dir]      (default: dist/examples)
-# Environment: GO (go command, default "go").
+# Environment: GO (go command, default "go"), SKIP_TESTS=1 to skip compat-go's tests.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -96,4 +98,8 @@ PY
 }
 
 bundle "$root/examples/hello" "$root" ./examples/hello
+if [[ ${SKIP_TESTS:-0} != 1 ]]; then
+	echo "bundle-example: go vet and go test in examples/compat-go"
+	(cd "$root/examples/compat-go" && "$go" vet ./... && "$go" test -count=1 ./...)
+fi
 bundle "$root/examples/compat-go" "$root/examples/compat-go" .
