@@ -3,7 +3,7 @@ package apps
 import "strings"
 
 // Location is where a binding lives in the Mattermost UI, written as a path:
-// "/command", "/channel_header", "/post_menu", "/in_post", or deeper such as
+// "/command", "/channel_header", "/post_menu", "/in_post", "/app_bar", or deeper such as
 // "/command/trigger".
 type Location string
 
@@ -13,6 +13,9 @@ const (
 	LocationChannelHeader Location = "/channel_header"
 	LocationPostMenu      Location = "/post_menu"
 	LocationInPost        Location = "/in_post"
+	// LocationAppBar is the web client's App Bar (the channel header on
+	// servers without it).
+	LocationAppBar Location = "/app_bar"
 )
 
 // Locations is a list of locations.

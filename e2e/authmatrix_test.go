@@ -76,6 +76,11 @@ func TestAuthMatrix(t *testing.T) {
 				return map[string]any{"state": "forged", "submission": map[string]string{"selected_field": "topic"}}
 			},
 			want: [roles]int{401, 400, 400, 400}},
+		{Method: "POST", Path: "/api/v1/post-action"}: {path: "/api/v1/post-action",
+			body: func() any {
+				return map[string]any{"post_id": "matrix", "context": map[string]string{"lambda_apps_action": "forged"}}
+			},
+			want: [roles]int{401, 403, 403, 403}, note: "only clicks on buttons the plugin signed (the server sends those)"},
 		{Method: "GET", Path: "/api/v1/autocomplete/{kind}"}: {path: "/api/v1/autocomplete/installed", want: [roles]int{401, 200, 200, 200},
 			note: "answers an empty list to non-admins"},
 		{Method: "GET", Path: "/api/v1/lookup/{token}"}: {path: "/api/v1/lookup/" + token + "?channel_id={channel}&team_id=" + s.teamID + "&user_input=hello+pick+g&parsed=hello+pick+",

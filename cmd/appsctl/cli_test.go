@@ -87,6 +87,13 @@ func TestExitCodes(t *testing.T) {
 		{name: "validate a missing file", args: []string{"aws", "validate", "nope.zip"}, code: exitFailure, wantErr: []string{"nope.zip"}},
 		{name: "AWS unreachable: failure, secrets masked", env: deployEnv, args: []string{"aws", "init"}, code: exitFailure,
 			wantErr: []string{"AWS could not be reached"}},
+		{name: "logs without --app", args: []string{"aws", "logs"}, code: exitUsage, wantErr: []string{"--app is required"}},
+		{name: "logs with a bad --since", args: []string{"aws", "logs", "--app", "x", "--since", "1y"}, code: exitUsage,
+			wantErr: []string{`--since "1y": not a duration`}},
+		{name: "logs without deploy key", args: []string{"aws", "logs", "--app", "x"}, code: exitFailure,
+			wantErr: []string{"MM_APPS_DEPLOY_AWS_ACCESS_KEY and MM_APPS_DEPLOY_AWS_SECRET_KEY not set"}},
+		{name: "logs with AWS unreachable", env: deployEnv, args: []string{"aws", "logs", "--app", "x"}, code: exitFailure,
+			wantErr: []string{`list the manifests of app "x"`, "S3 endpoint unreachable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,7 @@ const (
 // envHelp documents the variables in `appsctl --help`.
 const envHelp = `Environment:
   MM_APPS_DEPLOY_AWS_ACCESS_KEY, MM_APPS_DEPLOY_AWS_SECRET_KEY
-                      privileged AWS key for aws init, deploy and clean
+                      privileged AWS key for aws init, deploy, clean and logs
   MM_APPS_AWS_ACCESS_KEY, MM_APPS_AWS_SECRET_KEY
                       the invoke key Mattermost uses; for aws test
   MM_APPS_AWS_REGION  AWS region (default us-east-1)
@@ -31,7 +31,7 @@ const envHelp = `Environment:
   MM_SERVICESETTINGS_SITEURL, MM_ADMIN_TOKEN
                       Mattermost site and a system admin's access token; when set,
                       deploy tells the plugin to refresh (and install with --install)
-  AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, _LAMBDA, _IAM, _STS
+  AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, _LAMBDA, _IAM, _STS, _CLOUDWATCH_LOGS
                       endpoint overrides (S3-compatible stores, local stand-ins)`
 
 // config is appsctl's configuration from the environment.

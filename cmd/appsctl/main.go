@@ -6,6 +6,7 @@
 //	appsctl aws test [lambda|s3|list]
 //	appsctl aws clean [--all] [--app <id> [--version <v>]]
 //	appsctl aws validate <bundle.zip>
+//	appsctl aws logs --app <id> [--version <v>] [--function <name>] [--since 1h] [--follow]
 //	appsctl generate-terraform-data <bundle.zip>
 //
 // It is configured through environment variables (see `appsctl --help`).

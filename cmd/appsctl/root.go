@@ -138,6 +138,7 @@ func (a *app) awsCommand() *cobra.Command {
 		a.testCommand(),
 		a.cleanCommand(),
 		a.validateCommand(),
+		a.logsCommand(),
 	)
 }
 

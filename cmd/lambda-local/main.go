@@ -47,7 +47,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("lambda-local", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:9001", "`address` to serve the Lambda API on")
 	functions := fs.String("functions", "", "`dir`ectory of <function-name>.zip files (optional <function-name>.json configuration) to deploy at start")
-	fallback := fs.String("fallback", "", "base `URL` (e.g. moto's http://127.0.0.1:5000) to forward deploy calls and proxy every other request to")
+	fallback := fs.String("fallback", "", "base `URL` (e.g. moto's http://127.0.0.1:5000) to forward deploy calls and proxy every other request to, and whose CloudWatch Logs get the functions' output")
 	s3 := fs.String("s3", "", "S3 endpoint `URL` to fetch code given as S3Bucket/S3Key from (default: the fallback)")
 	timeout := fs.Duration("timeout", lambdalocal.DefaultTimeout, "invocation timeout of functions that do not configure one")
 	concurrency := fs.Int("concurrency", lambdalocal.DefaultConcurrency, "default per-function concurrency limit (invocations beyond it get 429 TooManyRequestsException)")

@@ -14,8 +14,8 @@ import (
 // expandActingUser is the expansion every user-facing call asks for.
 var expandActingUser = &apps.Expand{ActingUser: apps.ExpandSummary}
 
-// bindings puts the app on the slash command, the channel header and the
-// post menu.
+// bindings puts the app on the slash command, the channel header, the post
+// menu and the App Bar.
 func bindings(context.Context, request) apps.CallResponse {
 	greetCall := &apps.Call{Path: "/greet", Expand: expandActingUser}
 	return apps.NewDataResponse([]apps.Binding{
@@ -45,6 +45,7 @@ func bindings(context.Context, request) apps.CallResponse {
 						Description: "Pick a topic",
 						Form:        &apps.Form{Fields: pickFields(), Submit: apps.NewCall("/pick")},
 					},
+					{Label: "alert", Description: "Posts an alert with buttons (add the app's bot to the channel first)", Submit: apps.NewCall("/alert")},
 				},
 			}},
 		},
@@ -58,6 +59,10 @@ func bindings(context.Context, request) apps.CallResponse {
 		{
 			Location: apps.LocationPostMenu,
 			Bindings: []apps.Binding{{Location: "echo", Label: "Echo post", Submit: &apps.Call{Path: "/echo", Expand: &apps.Expand{Post: apps.ExpandSummary}}}},
+		},
+		{
+			Location: apps.LocationAppBar,
+			Bindings: []apps.Binding{{Location: "hello", Label: "Hello Lambda", Icon: "icon.png", Submit: greetCall}},
 		},
 	})
 }

@@ -217,12 +217,15 @@ func TestBindings(t *testing.T) {
 	       "description":"What you would like to talk about","lookup":{"path":"/topics"}},
 	      {"name":"also","type":"static_select","label":"also","modal_label":"Also interested in","multiselect":true,
 	       "options":[{"label":"Gardening","value":"gardening"},{"label":"Go","value":"go"},{"label":"Rust","value":"rust"},
-	                  {"label":"Running","value":"running"},{"label":"Cooking","value":"cooking"}]}]}}]}]},
+	                  {"label":"Running","value":"running"},{"label":"Cooking","value":"cooking"}]}]}},
+	    {"label":"alert","description":"Posts an alert with buttons (add the app's bot to the channel first)","submit":{"path":"/alert"}}]}]},
 	  {"location":"/channel_header","bindings":[{"location":"send","label":"Say hello","icon":"icon.png",
 	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}},
 	    {"location":"pick","label":"Pick a topic","icon":"icon.png","submit":{"path":"/pick"}}]},
 	  {"location":"/post_menu","bindings":[{"location":"echo","label":"Echo post",
-	    "submit":{"path":"/echo","expand":{"post":"summary"}}}]}]}`
+	    "submit":{"path":"/echo","expand":{"post":"summary"}}}]},
+	  {"location":"/app_bar","bindings":[{"location":"hello","label":"Hello Lambda","icon":"icon.png",
+	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]}]}`
 	assert.JSONEq(t, want, body)
 }
 

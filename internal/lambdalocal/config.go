@@ -40,7 +40,8 @@ type Config struct {
 	DataDir string
 	// Fallback is the base URL (e.g. moto's http://127.0.0.1:5000) that every
 	// request this server does not handle itself is proxied to. The deploy
-	// calls are forwarded to it too. Empty means no fallback.
+	// calls are forwarded to it too, and the functions' output is written to
+	// its CloudWatch Logs (see cwlogs.go). Empty means no fallback.
 	Fallback string
 	// S3Endpoint is where function code given as S3Bucket/S3Key is fetched
 	// from (path-style). Empty means Fallback.

@@ -24,6 +24,7 @@ type instance struct {
 	dep  *deployment
 	id   string
 	log  *slog.Logger
+	cw   *cwStream // this process's log stream in CloudWatch Logs; may be nil
 	cmd  *exec.Cmd
 	srv  *http.Server
 	addr string
@@ -58,6 +59,7 @@ func startInstance(f *function, dep *deployment) (*instance, error) {
 		addr:   ln.Addr().String(),
 		queue:  make(chan *invocation, 1),
 		exited: make(chan struct{}),
+		cw:     s.cw.stream(f.name),
 	}
 	if isNodeRuntime(dep.cfg.Runtime) { // node running lambda-local's runtime client
 		in.barrier = newOutputBarrier()
@@ -149,6 +151,7 @@ var errNotPickedUp = errors.New("process exited before taking the invocation")
 // execute hands inv to the process and waits for its outcome. It returns
 // errNotPickedUp when the process exited before taking the invocation.
 func (in *instance) execute(ctx context.Context, inv *invocation, initTimeout time.Duration) (result, error) {
+	inv.logs.attach(in.cw)
 	in.queue <- inv // never blocks: an instance runs one invocation at a time
 
 	initTimer := time.NewTimer(initTimeout)
@@ -235,8 +238,10 @@ func (in *instance) outputLine(line []byte) {
 	}
 	attrs := []any{"line", string(line)}
 	if inv != nil {
-		inv.logs.write(line)
+		inv.logs.write(line) // and to in.cw, attached in execute
 		attrs = append(attrs, "request_id", inv.id)
+	} else {
+		in.cw.write(line)
 	}
 	in.log.Info("handler output", attrs...)
 }

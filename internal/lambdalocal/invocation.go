@@ -82,8 +82,9 @@ func newTraceID() string {
 
 // logBuffer collects the log lines of one invocation for X-Amz-Log-Result.
 type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	sink *cwStream // also receives every line (see cwlogs.go); may be nil
 }
 
 // maxLogBuffer bounds what is kept per invocation; AWS returns the last 4 KB.
@@ -102,6 +103,7 @@ func (l *logBuffer) write(line []byte) {
 	}
 	l.buf.Write(line)
 	l.buf.WriteByte('\n')
+	l.sink.write(line)
 }
 
 func (l *logBuffer) printf(format string, args ...any) {

@@ -62,9 +62,14 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 	pids := map[string]bool{}
 	for _, f := range started {
-		waitFor(t, "both invocations to run", func() bool { return fileExists(f) })
-		pid, err := os.ReadFile(f)
-		require.NoError(t, err)
+		// The handler creates the file, then writes its PID into it: wait
+		// for the PID, not just the file.
+		var pid []byte
+		waitFor(t, "both invocations to run", func() bool {
+			var err error
+			pid, err = os.ReadFile(f)
+			return err == nil && len(pid) > 0
+		})
 		pids[string(pid)] = true
 	}
 	assert.Len(t, pids, 2, "each concurrent invocation has its own process")

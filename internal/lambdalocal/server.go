@@ -35,6 +35,8 @@ type Server struct {
 	mu        sync.Mutex
 	closed    bool
 	functions map[string]*function
+
+	cw *cwLogs // function output to the fallback's CloudWatch Logs; nil without fallback
 }
 
 // New creates a server and deploys the zips of cfg.FunctionsDir.
@@ -72,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 		s.fallback, _ = url.Parse(cfg.Fallback) // validated by withDefaults
 		s.proxy = newProxy(s.fallback, s.log)
 	}
+	s.cw = newCWLogs(cfg, s.log)
 	s.mux = s.routes()
 	if cfg.FunctionsDir != "" {
 		if err := s.loadFunctionsDir(cfg.FunctionsDir); err != nil {
@@ -167,6 +170,7 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	s.cw.close() // after the handler processes: their last lines are sent
 	if err := os.RemoveAll(s.runDir); err != nil {
 		return fmt.Errorf("remove code dir: %w", err)
 	}

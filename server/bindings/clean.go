@@ -14,7 +14,7 @@ import (
 )
 
 // TopLocations are the locations bindings may be placed at.
-var TopLocations = []apps.Location{apps.LocationCommand, apps.LocationChannelHeader, apps.LocationPostMenu, apps.LocationInPost}
+var TopLocations = []apps.Location{apps.LocationCommand, apps.LocationChannelHeader, apps.LocationPostMenu, apps.LocationInPost, apps.LocationAppBar}
 
 // Problem is a binding that was dropped, with the reason.
 type Problem struct {

@@ -47,7 +47,7 @@ func TestCleanDropsInvalidBindings(t *testing.T) {
 		name, json, reason string
 		granted            []apps.Location
 	}{
-		{"unknown top", `[{"location":"/app_bar","bindings":[{"label":"x","submit":{"path":"/x"}}]}]`, "unknown top-level location", nil},
+		{"unknown top", `[{"location":"/app_shelf","bindings":[{"label":"x","submit":{"path":"/x"}}]}]`, "unknown top-level location", nil},
 		{"not granted", `[{"location":"/post_menu","bindings":[{"label":"x","submit":{"path":"/x"}}]}]`, "not granted", []apps.Location{"/command"}},
 		{"granted deeper only", `[{"location":"/command","bindings":[{"label":"other","submit":{"path":"/x"}}]}]`, "not granted", []apps.Location{"/command/hello"}},
 		{"two words", `[{"location":"/command","bindings":[{"label":"two words","submit":{"path":"/x"}}]}]`, "must be one word", nil},

@@ -44,6 +44,8 @@ func locationWords(locs []apps.Location) []string {
 			out = append(out, "add items to the post menu")
 		case l.IsUnder(apps.LocationInPost):
 			out = append(out, "add buttons to its posts")
+		case l.IsUnder(apps.LocationAppBar):
+			out = append(out, "add a button to the App Bar")
 		default:
 			out = append(out, fmt.Sprintf("use the location `%s`", l))
 		}

@@ -90,6 +90,8 @@ type Deps struct {
 	// Metrics may be nil: GET /metrics answers 503.
 	Metrics      Metrics
 	Autocomplete Autocomplete
+	// PostActions handles clicks on in-post bindings (nil: 503).
+	PostActions PostActions
 	// AppServices serves the API apps call with their tokens (nil: it
 	// answers 503).
 	AppServices AppServices

@@ -64,6 +64,7 @@ func NewRouter(d Deps) http.Handler {
 	v1.Handle("/bindings", notCrossSite(a.getBindings)).Methods(http.MethodGet)
 	v1.HandleFunc("/dialog", a.postDialog).Methods(http.MethodPost)
 	v1.HandleFunc("/dialog/lookup", a.postDialogLookup).Methods(http.MethodPost)
+	v1.HandleFunc("/post-action", a.postAction).Methods(http.MethodPost)
 	v1.HandleFunc("/autocomplete/{kind}", a.getAutocomplete).Methods(http.MethodGet)
 	v1.Handle("/lookup/{token}", notCrossSite(a.getLookup)).Methods(http.MethodGet)
 	v1.HandleFunc("/apps/{app_id}/static/{name:.+}", a.getStatic).Methods(http.MethodGet, http.MethodHead)

@@ -18,6 +18,7 @@ var (
 	autocompleteURL = appcall.PluginPath + "/api/v1/autocomplete"
 	lookupURL       = appcall.PluginPath + "/api/v1/lookup"
 	dialogLookupURL = appcall.PluginPath + "/api/v1/dialog/lookup"
+	postActionURL   = appcall.PluginPath + "/api/v1/post-action"
 )
 
 // commandAPI adapts the plugin API to appcmd.MattermostAPI.

@@ -32,6 +32,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/oauth2flow"
+	"github.com/lambda-apps/lambda-apps/server/postbindings"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -71,6 +72,7 @@ type Plugin struct {
 	subs        *subscriptions.Service
 	callLog     *asynclog.Logger
 	command     *command.Handler
+	inPost      *postbindings.Service
 	router      http.Handler
 
 	mu   sync.Mutex
@@ -181,10 +183,14 @@ func (p *Plugin) wire() error {
 		},
 	})
 	p.appCommands.Consent = p.command
+	p.inPost = postbindings.New(postbindings.Deps{
+		Apps: p.apps, Calls: p.calls, Forms: p.appCommands, API: postAPI{mm, server}, Log: log,
+		Signer: &postbindings.Signer{Secret: p.apps.DialogStateSecret}, ActionURL: postActionURL, SiteURL: p.env.SiteURL,
+	})
 	p.router = httpapi.NewRouter(httpapi.Deps{
 		Version: Version, Log: log, Admins: mm, Metrics: p.stats, Calls: p.calls, Bindings: p.binds, Dialogs: p.appCommands,
 		Catalog: p.catalog, Lifecycle: lifecycle, Static: assets, Status: reporter, Autocomplete: p.command,
-		AppServices: services, Subscriptions: p.subs, SiteURL: p.env.SiteURL,
+		AppServices: services, Subscriptions: p.subs, SiteURL: p.env.SiteURL, PostActions: p.inPost,
 		OAuth2:   oauth2flow.New(oauth2flow.Deps{Apps: p.apps, Calls: p.calls, KV: &p.client.KV, Log: log}),
 		Webhooks: webhook.New(webhook.Deps{App: p.apps.Get, Secret: p.apps.WebhookSecret, Notify: p.calls.Notify, Log: log}),
 	})

@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url';
 
 import {launchBrowser} from './harness/browser.mjs';
 import {startHarnessServer} from './harness/server.mjs';
-import {createPost, currentUser, ensureHelloInstalled, hasLeaf, HELLO_APP, stackFromEnv, userBindings} from './harness/stack.mjs';
+import {createPost, currentUser, ensureHelloInstalled, getPost, hasLeaf, HELLO_APP, postAlert, stackFromEnv, userBindings} from './harness/stack.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.join(here, 'artifacts');
@@ -177,6 +177,58 @@ function suite() {
             throw new Error(`the app's answer to the form was not shown; notices: ${JSON.stringify(shown)} (${err.message})`);
         });
         await dialog.waitFor({state: 'detached', timeout: 5000});
+    });
+
+    it('the App Bar shows the app icon; clicking it calls the app', async () => {
+        assert.ok(page, 'an earlier step failed');
+        const summary = await page.evaluate(() => window.__host.summary());
+        const button = summary.appBar.find((b) => b.tooltipText === 'Hello Lambda');
+        assert.ok(button, `App Bar: ${JSON.stringify(summary.appBar)}`);
+        assert.match(button.iconUrl, /\/plugins\/lambda-apps\/api\/v1\/apps\/hello-lambda\/static\/icon\.png$/);
+        assert.ok(!summary.channelHeader.some((b) => b.dropdownText === 'Hello Lambda'), 'no channel-header stand-in where the App Bar exists');
+        const icon = page.getByRole('navigation', {name: 'App Bar'}).getByRole('img', {name: 'Hello Lambda'});
+        await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await icon.elementHandle(), {timeout: 10000});
+
+        const greeting = `Hello, ${user.username}!`;
+
+        // Notices shown so far are marked, so that the answer is a new one.
+        await page.evaluate(() => document.querySelectorAll('[data-testid="lambda-apps-notice"]').forEach((n) => {
+            n.dataset.seen = 'yes';
+        }));
+        const calls = () => server.requests.filter((r) => r.path.startsWith('/plugins/lambda-apps/api/v1/call')).length;
+        const callsBefore = calls();
+        await page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: 'Hello Lambda'}).click();
+        await page.waitForFunction((text) => Array.from(document.querySelectorAll('[data-testid="lambda-apps-notice"]')).
+            some((el) => !el.dataset.seen && el.textContent.includes(text)), greeting, {timeout: CALL_TIMEOUT}).
+            catch(async (err) => {
+                const shown = await page.getByTestId('lambda-apps-notice').allTextContents();
+                throw new Error(`the App Bar call's answer was not shown; notices: ${JSON.stringify(shown)} (${err.message})`);
+            });
+        assert.equal(calls(), callsBefore + 1, 'one call to the app');
+    });
+
+    it('an app post shows its in-post buttons, rendered by the server, and a click reaches the app', async () => {
+        assert.ok(page, 'an earlier step failed');
+        const post = await postAlert(stack);
+        await page.evaluate((p) => window.__host.addPost(p), post);
+        const attachment = page.getByRole('group', {name: 'Disk almost full'});
+        await attachment.waitFor({timeout: 10000});
+        assert.match(await attachment.textContent(), /db1: 91% of \/var used/);
+        await attachment.getByRole('button', {name: 'Snooze'}).waitFor({timeout: 5000});
+        await attachment.getByRole('combobox', {name: 'Severity'}).waitFor({timeout: 5000});
+        await page.screenshot({path: path.join(artifacts, 'inpost.png'), fullPage: true});
+
+        await attachment.getByRole('button', {name: 'Acknowledge'}).click();
+        await page.waitForFunction(() => window.__host.summary().actionResults.length > 0, null, {timeout: CALL_TIMEOUT});
+        const [result] = await page.evaluate(() => window.__host.summary().actionResults);
+        assert.equal(result.status, 200, `POST /api/v4/posts/{id}/actions/{action_id}: ${result.body}`);
+        const deadline = Date.now() + CALL_TIMEOUT;
+        let message = '';
+        while (Date.now() < deadline && !message.includes(`Acknowledged by @${user.username}.`)) {
+            message = (await getPost(stack, post.id)).message;
+            await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.match(message, new RegExp(`Acknowledged by @${user.username}\\.`), 'the app updated its post');
     });
 
     it('the refresh_bindings websocket event refetches the bindings', async () => {

@@ -1,8 +1,10 @@
 // A stand-in for the Mattermost webapp, loaded by the browser test's page
 // before the plugin bundle (webapp/dist/main.js). It offers what the plugin
 // uses: window.registerPlugin, a registry that records every registration
-// and renders it (channel-header buttons, post menus, root components, the
-// System Console setting), and a minimal Redux-like store. The test drives
+// and renders it (channel-header buttons, App Bar buttons, post menus, root
+// components, the System Console setting), and a minimal Redux-like store.
+// Posts show their message attachments with their buttons and selects, which
+// post to Mattermost's action route, as the Mattermost webapp does. The test drives
 // and inspects it through window.__host.
 (function () {
     'use strict';
@@ -42,6 +44,7 @@
     const reg = {
         plugins: [],
         channelHeader: [],
+        appBar: [],
         postMenu: [],
         roots: [],
         adminSettings: {},
@@ -61,6 +64,13 @@
             const componentId = id('channel_header');
             reg.channelHeader.push({id: componentId, icon, action, dropdownText, tooltipText});
             record('registerChannelHeaderButtonAction', {id: componentId, dropdownText: String(dropdownText)});
+            renderHost();
+            return componentId;
+        },
+        registerAppBarComponent(iconUrl, action, tooltipText) {
+            const componentId = id('app_bar');
+            reg.appBar.push({id: componentId, iconUrl, action, tooltipText});
+            record('registerAppBarComponent', {id: componentId, iconUrl: String(iconUrl), tooltipText: String(tooltipText)});
             renderHost();
             return componentId;
         },
@@ -93,6 +103,7 @@
         unregisterComponent(componentId) {
             reg.unregistered.push(componentId);
             reg.channelHeader = reg.channelHeader.filter((c) => c.id !== componentId);
+            reg.appBar = reg.appBar.filter((c) => c.id !== componentId);
             reg.postMenu = reg.postMenu.filter((c) => c.id !== componentId);
             reg.roots = reg.roots.filter((c) => c.id !== componentId);
             record('unregisterComponent', {id: componentId});
@@ -123,10 +134,52 @@
         }, b.icon, h('span', {className: 'header-button__text'}, b.dropdownText))));
     }
 
+    function AppBar() {
+        const channel = state.entities.channels.channels[state.entities.channels.currentChannelId];
+        return h('nav', {className: 'app-bar', 'aria-label': 'App Bar'}, reg.appBar.map((b) => h('button', {
+            key: b.id,
+            type: 'button',
+            className: 'app-bar__button',
+            'data-component-id': b.id,
+            'aria-label': String(b.tooltipText),
+            onClick: () => b.action(channel, {}),
+        }, h('img', {src: b.iconUrl, alt: String(b.tooltipText), width: 24, height: 24}))));
+    }
+
+    // Clicks on attachment actions, as the Mattermost webapp sends them.
+    const actionResults = [];
+    function doAction(postId, actionId, selectedOption) {
+        const body = selectedOption ? {selected_option: selectedOption} : {};
+        return fetch(`/api/v4/posts/${postId}/actions/${actionId}`, {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'},
+            body: JSON.stringify(body),
+        }).then((res) => res.text().then((text) => {
+            actionResults.push({postId, actionId, selectedOption, status: res.status, body: text});
+        }));
+    }
+
+    function Attachments({post}) {
+        const attachments = (post.props && Array.isArray(post.props.attachments)) ? post.props.attachments : [];
+        return attachments.map((a, i) => h('div', {key: i, className: 'attachment', role: 'group', 'aria-label': a.title || a.fallback || 'Attachment'},
+            a.author_name ? h('div', {className: 'attachment__author'}, a.author_icon ? h('img', {src: a.author_icon, alt: '', width: 16, height: 16}) : null, a.author_name) : null,
+            a.title ? h('strong', {className: 'attachment__title'}, a.title) : null,
+            a.text ? h('div', {className: 'attachment__text'}, a.text) : null,
+            h('div', {className: 'attachment__actions'}, (a.actions || []).map((act) => (act.type === 'select' ?
+                h('select', {
+                    key: act.id,
+                    'aria-label': act.name,
+                    defaultValue: '',
+                    onChange: (e) => doAction(post.id, act.id, e.target.value),
+                }, h('option', {value: '', disabled: true}, act.name), (act.options || []).map((o) => h('option', {key: o.value, value: o.value}, o.text))) :
+                h('button', {key: act.id, type: 'button', className: 'attachment__button', onClick: () => doAction(post.id, act.id)}, act.name))))));
+    }
+
     function Posts() {
         const posts = Object.values(state.entities.posts.posts);
         return h('ul', {className: 'posts', 'aria-label': 'Posts'}, posts.map((post) => h('li', {key: post.id, className: 'post', 'data-post-id': post.id},
             h('div', {className: 'post__message'}, post.message),
+            h(Attachments, {post}),
             h('div', {role: 'menu', 'aria-label': `Actions for post ${post.id}`, className: 'post__menu'},
                 reg.postMenu.filter((item) => !item.filter || item.filter(post.id)).map((item) => h('button', {
                     key: item.id,
@@ -148,6 +201,7 @@
 
     function Host() {
         return h(ReactIntl.IntlProvider, {locale: 'en', defaultLocale: 'en'},
+            h(AppBar),
             h('header', {className: 'channel-header', 'aria-label': 'Channel header'},
                 h('strong', null, 'Test channel'), h(HeaderButtons)),
             h('main', {className: 'center'}, h(Posts), h(AdminConsole)),
@@ -168,6 +222,8 @@
                 plugins: reg.plugins.slice(),
                 channelHeader: reg.channelHeader.map((b) => ({id: b.id, dropdownText: String(b.dropdownText), tooltipText: String(b.tooltipText)})),
                 postMenu: reg.postMenu.map((b) => ({id: b.id, text: String(b.text)})),
+                appBar: reg.appBar.map((b) => ({id: b.id, iconUrl: String(b.iconUrl), tooltipText: String(b.tooltipText)})),
+                actionResults: actionResults.slice(),
                 roots: reg.roots.length,
                 adminSettings: Object.keys(reg.adminSettings),
                 wsEvents: Object.keys(reg.wsHandlers),

@@ -109,3 +109,44 @@ export async function createPost(stack, message) {
     }
     return answer.json;
 }
+
+// The sample app's alert (examples/hello/alert.go).
+export const ALERT_MESSAGE = 'Alert: disk almost full on db1';
+
+// Has the sample app post its alert (a message with in-post bindings, as
+// its bot) into the test channel, and returns the post as the test user
+// sees it. The bot joins the team and channel first (as the admin).
+export async function postAlert(stack) {
+    const bot = await mm(stack, stack.adminToken, 'GET', `/api/v4/users/username/${HELLO_APP}`);
+    if (bot.status !== 200) {
+        throw new Error(`the app's bot ${HELLO_APP} was not found (${describe(bot)})`);
+    }
+    const team = await mm(stack, stack.adminToken, 'POST', `/api/v4/teams/${stack.teamId}/members`, {team_id: stack.teamId, user_id: bot.json.id});
+    const channel = await mm(stack, stack.adminToken, 'POST', `/api/v4/channels/${stack.channelId}/members`, {user_id: bot.json.id});
+    if (team.status !== 201 || channel.status !== 201) {
+        throw new Error(`adding the bot to the team and channel failed (${describe(team)}; ${describe(channel)})`);
+    }
+    const since = Date.now();
+    const run = await mm(stack, stack.userToken, 'POST', '/api/v4/commands/execute', {channel_id: stack.channelId, team_id: stack.teamId, command: '/hello alert'});
+    if (run.status !== 200) {
+        throw new Error(`/hello alert failed (${describe(run)})`);
+    }
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+        const posts = await mm(stack, stack.userToken, 'GET', `/api/v4/channels/${stack.channelId}/posts?since=${since - 1000}`);
+        const found = Object.values(posts.json?.posts || {}).find((p) => p.user_id === bot.json.id && p.message === ALERT_MESSAGE);
+        if (found) {
+            return found;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('the alert post did not appear in the channel within 30 s');
+}
+
+export async function getPost(stack, postId) {
+    const answer = await mm(stack, stack.userToken, 'GET', `/api/v4/posts/${postId}`);
+    if (answer.status !== 200) {
+        throw new Error(`GET /api/v4/posts/${postId} failed (${describe(answer)})`);
+    }
+    return answer.json;
+}

@@ -8,11 +8,23 @@ import {BindingRegistrar} from './binding_registrar';
 import type {BindingHandlers} from './binding_registrar';
 import {parseBindings} from './parse';
 
+const APP_BAR = {
+    location: '/app_bar',
+    bindings: [{
+        app_id: 'hello-lambda',
+        location: 'hello',
+        label: 'Hello Lambda',
+        icon: 'http://localhost/plugins/lambda-apps/api/v1/apps/hello-lambda/static/icon.png',
+        submit: {path: '/greet'},
+    }],
+};
+
 function setup() {
     const registry = new FakeRegistry();
     const handlers = {
         channelHeader: jest.fn<BindingHandlers['channelHeader']>(),
         postMenu: jest.fn<BindingHandlers['postMenu']>(),
+        appBar: jest.fn<BindingHandlers['appBar']>(),
         postFilter: jest.fn<BindingHandlers['postFilter']>(() => true),
     };
     return {registry, handlers, registrar: new BindingRegistrar(registry, handlers)};
@@ -44,6 +56,7 @@ describe('BindingRegistrar', () => {
                 {app_id: 'a', label: 'Broken', icon: 'https://x/broken.png', submit: '/b'},
             ]}]}).channelHeader,
             postMenu: [],
+            appBar: [],
         });
 
         render(<>{registry.headerButtons.map((b) => <span key={b.id}>{b.icon}</span>)}</>);
@@ -85,6 +98,33 @@ describe('BindingRegistrar', () => {
         expect(registry.headerButtons).toEqual([]);
         expect(registry.postMenuItems).toEqual([]);
         expect(registrar.ids('channel_header')).toEqual([]);
+    });
+
+    it('registers an App Bar button with the app icon; clicking makes the call', () => {
+        const {registry, handlers, registrar} = setup();
+        registrar.update(parseBindings(bindingsBody('Say hello', [APP_BAR])));
+
+        expect(registry.appBarButtons).toHaveLength(1);
+        const button = registry.appBarButtons[0];
+        expect(button.iconUrl).toBe('http://localhost/plugins/lambda-apps/api/v1/apps/hello-lambda/static/icon.png');
+        expect(button.tooltipText).toBe('Hello Lambda');
+        button.action({id: 'ch9', team_id: 't9'});
+        expect(handlers.appBar).toHaveBeenCalledWith(expect.objectContaining({location: '/app_bar/hello', appId: 'hello-lambda'}), {id: 'ch9', team_id: 't9'});
+        expect(registry.headerButtons.map((b) => b.dropdownText)).toEqual(['Say hello']); // no channel-header stand-in
+
+        registrar.clear();
+        expect(registry.appBarButtons).toEqual([]);
+    });
+
+    it('falls back to a channel-header button on web clients without an App Bar', () => {
+        const {registry, handlers, registrar} = setup();
+        registry.registerAppBarComponent = undefined;
+        registrar.update(parseBindings(bindingsBody('Say hello', [APP_BAR])));
+
+        expect(registry.headerButtons.map((b) => b.dropdownText)).toEqual(['Say hello', 'Hello Lambda']);
+        registry.headerButtons[1].action({id: 'ch9', team_id: 't9'});
+        expect(handlers.appBar).toHaveBeenCalledWith(expect.objectContaining({location: '/app_bar/hello'}), {id: 'ch9', team_id: 't9'});
+        expect(handlers.channelHeader).not.toHaveBeenCalled();
     });
 
     it('keeps going when the webapp refuses to unregister', () => {

@@ -1,5 +1,5 @@
-// Keeps the webapp's channel-header buttons and post-menu items in step with
-// the current bindings: when the bindings of a location change, its old
+// Keeps the webapp's channel-header buttons, post-menu items and App Bar
+// buttons in step with the current bindings: when the bindings of a location change, its old
 // registrations are removed and the new ones added (in the server's order).
 // Unchanged bindings are left alone, so the header does not flicker.
 import React from 'react';
@@ -12,12 +12,13 @@ import type {AppBinding, BindingKind, ParsedBindings} from './types';
 export interface BindingHandlers {
     channelHeader(binding: AppBinding, channel?: HostChannel): void;
     postMenu(binding: AppBinding, postId: string): void;
+    appBar(binding: AppBinding, channel?: HostChannel): void;
 
     // Whether the post menu of this post shows the binding.
     postFilter(binding: AppBinding, postId: string): boolean;
 }
 
-type RegistryPart = Pick<PluginRegistry, 'registerChannelHeaderButtonAction' | 'registerPostDropdownMenuAction' | 'unregisterComponent'>;
+type RegistryPart = Pick<PluginRegistry, 'registerChannelHeaderButtonAction' | 'registerPostDropdownMenuAction' | 'registerAppBarComponent' | 'unregisterComponent'>;
 
 interface Registered {
     signature: string;
@@ -28,6 +29,7 @@ export class BindingRegistrar {
     private registered: Record<BindingKind, Registered> = {
         channel_header: {signature: '[]', ids: []},
         post_menu: {signature: '[]', ids: []},
+        app_bar: {signature: '[]', ids: []},
     };
 
     constructor(private registry: RegistryPart, private handlers: BindingHandlers) {}
@@ -35,10 +37,11 @@ export class BindingRegistrar {
     update(bindings: ParsedBindings) {
         this.replace('channel_header', bindings.channelHeader);
         this.replace('post_menu', bindings.postMenu);
+        this.replace('app_bar', bindings.appBar);
     }
 
     clear() {
-        this.update({channelHeader: [], postMenu: []});
+        this.update({channelHeader: [], postMenu: [], appBar: []});
     }
 
     // Component ids currently registered, for tests and debugging.
@@ -60,12 +63,39 @@ export class BindingRegistrar {
         }
         const ids: string[] = [];
         for (const binding of bindings) {
-            const id = kind === 'channel_header' ? this.registerHeaderButton(binding) : this.registerPostMenuItem(binding);
+            const id = this.register(kind, binding);
             if (typeof id === 'string' && id) {
                 ids.push(id);
             }
         }
         this.registered[kind] = {signature, ids};
+    }
+
+    private register(kind: BindingKind, binding: AppBinding): string {
+        switch (kind) {
+        case 'channel_header':
+            return this.registerHeaderButton(binding);
+        case 'post_menu':
+            return this.registerPostMenuItem(binding);
+        default:
+            return this.registerAppBarButton(binding);
+        }
+    }
+
+    // An App Bar button with the app's icon; on web clients without an App
+    // Bar (or a binding without an icon, which the App Bar cannot show) a
+    // channel-header button stands in.
+    private registerAppBarButton(binding: AppBinding): string {
+        const action = (channel?: HostChannel) => this.handlers.appBar(binding, channel);
+        if (this.registry.registerAppBarComponent && binding.icon) {
+            return this.registry.registerAppBarComponent(binding.icon, action, binding.hint || binding.description || binding.label);
+        }
+        return this.registry.registerChannelHeaderButtonAction(
+            React.createElement(BindingIcon, {icon: binding.icon, label: binding.label}),
+            action,
+            binding.label,
+            binding.hint || binding.description || binding.label,
+        );
     }
 
     private registerHeaderButton(binding: AppBinding): string {

@@ -25,7 +25,7 @@ describe('parseBindings', () => {
 
     it('never throws on malformed input', () => {
         for (const body of [null, undefined, 42, 'x', [], {}, {data: 'nope'}, {data: [null, 1, 'x', {location: 5}]}]) {
-            expect(parseBindings(body)).toEqual({channelHeader: [], postMenu: []});
+            expect(parseBindings(body)).toEqual({channelHeader: [], postMenu: [], appBar: []});
         }
     });
 

@@ -216,6 +216,7 @@ export function fieldErrors(data: unknown): Record<string, string> {
 const KINDS: Record<string, BindingKind> = {
     '/channel_header': 'channel_header',
     '/post_menu': 'post_menu',
+    '/app_bar': 'app_bar',
 };
 
 function qualify(parent: string, location: string): string {
@@ -268,9 +269,9 @@ function collectLeaves(kind: BindingKind, value: unknown, parent: {location: str
     });
 }
 
-// Splits GET /bindings into the two webapp locations. Never throws.
+// Splits GET /bindings into the webapp locations. Never throws.
 export function parseBindings(body: unknown): ParsedBindings {
-    const result: ParsedBindings = {channelHeader: [], postMenu: []};
+    const result: ParsedBindings = {channelHeader: [], postMenu: [], appBar: []};
     const data = isObject(body) ? body.data : undefined;
     if (!Array.isArray(data)) {
         return result;
@@ -288,7 +289,7 @@ export function parseBindings(body: unknown): ParsedBindings {
         for (const binding of top.bindings) {
             collectLeaves(kind, binding, {location, label: '', appId: trimmed(top.app_id)}, 1, leaves);
         }
-        const target = kind === 'channel_header' ? result.channelHeader : result.postMenu;
+        const target = {channel_header: result.channelHeader, post_menu: result.postMenu, app_bar: result.appBar}[kind];
         for (const leaf of leaves) {
             if (!target.some((other) => other.key === leaf.key)) {
                 target.push(leaf);

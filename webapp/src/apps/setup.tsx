@@ -1,6 +1,6 @@
 // Wires the app bindings UI into the Mattermost webapp: registers the root
-// component (notices + form dialog), keeps channel-header buttons and
-// post-menu items in step with the current channel's bindings, and listens
+// component (notices + form dialog), keeps channel-header buttons, App Bar
+// buttons and post-menu items in step with the current channel's bindings, and listens
 // for the plugin's refresh_bindings websocket event.
 import React from 'react';
 
@@ -97,6 +97,9 @@ export function setupApps(registry: PluginRegistry, store: PluginStore, deps: Ap
         },
         postMenu: (binding, postId) => {
             void controller.invoke(binding, whereForPost(store.getState(), postId));
+        },
+        appBar: (binding, channel) => {
+            void controller.invoke(binding, whereForChannel(store.getState(), channel));
         },
         postFilter: (_binding, postId) => showOnPost(store.getState(), postId),
     });

@@ -98,9 +98,10 @@ export interface CallResponse {
     refresh_bindings: boolean;
 }
 
-// The two webapp locations this plugin renders; `/command` bindings are
-// served by the server's slash commands and ignored here.
-export type BindingKind = 'channel_header' | 'post_menu';
+// The webapp locations this plugin renders; `/command` bindings are served
+// by the server's slash commands and `/in_post` bindings by the server's
+// message attachments, so both are ignored here.
+export type BindingKind = 'channel_header' | 'post_menu' | 'app_bar';
 
 // A binding the user can click: a leaf of the server's binding tree.
 export interface AppBinding {
@@ -124,4 +125,5 @@ export interface AppBinding {
 export interface ParsedBindings {
     channelHeader: AppBinding[];
     postMenu: AppBinding[];
+    appBar: AppBinding[];
 }

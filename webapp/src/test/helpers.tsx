@@ -37,10 +37,18 @@ export interface PostMenuItem {
     filter?: (postId: string) => boolean;
 }
 
+export interface AppBarButton {
+    id: string;
+    iconUrl: string;
+    action: (channel?: HostChannel) => void;
+    tooltipText: React.ReactNode;
+}
+
 export class FakeRegistry implements PluginRegistry {
     calls: Array<{method: string; args: unknown[]}> = [];
     headerButtons: HeaderButton[] = [];
     postMenuItems: PostMenuItem[] = [];
+    appBarButtons: AppBarButton[] = [];
     roots: Array<React.ComponentType> = [];
     unregistered: string[] = [];
     wsHandlers = new Map<string, (message: WebSocketMessage) => void>();
@@ -75,9 +83,18 @@ export class FakeRegistry implements PluginRegistry {
         return id;
     }
 
+    // A property, so that a test can remove it (web clients without an App Bar).
+    registerAppBarComponent?: (iconUrl: string, action: (channel?: HostChannel) => void, tooltipText: React.ReactNode) => string = (iconUrl, action, tooltipText) => {
+        const id = this.id('appbar');
+        this.calls.push({method: 'registerAppBarComponent', args: [iconUrl, action, tooltipText]});
+        this.appBarButtons.push({id, iconUrl, action, tooltipText});
+        return id;
+    };
+
     unregisterComponent(id: string) {
         this.calls.push({method: 'unregisterComponent', args: [id]});
         this.unregistered.push(id);
+        this.appBarButtons = this.appBarButtons.filter((b) => b.id !== id);
         this.headerButtons = this.headerButtons.filter((b) => b.id !== id);
         this.postMenuItems = this.postMenuItems.filter((b) => b.id !== id);
     }

@@ -49,6 +49,12 @@ export interface PluginRegistry {
         action: (postId: string) => void,
         filter?: (postId: string) => boolean,
     ): string;
+    // The App Bar (Mattermost 7 and later); absent on older web clients.
+    registerAppBarComponent?(
+        iconUrl: string,
+        action: (channel?: HostChannel, channelMember?: unknown) => void,
+        tooltipText: React.ReactNode,
+    ): string;
     unregisterComponent(componentId: string): void;
     registerWebSocketEventHandler(event: string, handler: (message: WebSocketMessage) => void): void;
     unregisterWebSocketEventHandler(event: string): void;
