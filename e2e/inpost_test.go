@@ -87,7 +87,9 @@ func TestInPostBindings(t *testing.T) {
 	// A disabled app's buttons call nothing: the user is told why.
 	code, _, body := s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/disable-app", map[string]string{"app_id": helloID})
 	require.Equal(t, http.StatusOK, code, "%s", body)
-	t.Cleanup(func() { s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/enable-app", map[string]string{"app_id": helloID}) })
+	t.Cleanup(func() {
+		s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/enable-app", map[string]string{"app_id": helloID})
+	})
 	_, err = user.DoPostAction(ctx, post.Id, actions["Acknowledge"].Id)
 	require.NoError(t, err)
 	refused := ws.ephemeral(t, "disabled")
