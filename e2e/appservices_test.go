@@ -108,6 +108,29 @@ func TestAppServicesWithAnAppsToken(t *testing.T) {
 		})
 	}
 
+	t.Run("another app's token sees none of this app's data", func(t *testing.T) {
+		const other = helloID + "-other"
+		deployHelloAs(t, other, "Hello other")
+		t.Cleanup(func() {
+			s.pluginDo(t, s.adminToken, http.MethodPost, "/api/v1/uninstall-app", map[string]string{"app_id": other})
+		})
+		code, _, out := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{"path": "/greet",
+			"context": map[string]string{"app_id": other, "channel_id": s.channelID, "team_id": s.teamID}})
+		require.Equal(t, http.StatusOK, code, "%s", out)
+		otherToken := s.newestBotSessionOf(t, other).token
+		require.NotEqual(t, token, otherToken)
+		kv := "/plugins/" + pluginID + "/compat/plugins/com.mattermost.apps/api/v1/kv/ab/shared"
+		code, _, body := s.appDo(t, http.DefaultClient, token, http.MethodPut, kv, []byte(`{"owner":"hello"}`))
+		require.Equal(t, http.StatusOK, code, body)
+		code, _, body = s.appDo(t, http.DefaultClient, otherToken, http.MethodGet, kv, nil)
+		require.Equal(t, http.StatusOK, code, body)
+		assert.JSONEq(t, `{}`, body, "the same key is another value for another app")
+		code, _, body = s.appDo(t, http.DefaultClient, otherToken, http.MethodDelete, kv, nil)
+		require.Equal(t, http.StatusOK, code, body)
+		_, _, body = s.appDo(t, http.DefaultClient, token, http.MethodGet, kv, nil)
+		assert.JSONEq(t, `{"owner":"hello"}`, body, "another app cannot delete it")
+	})
+
 	t.Run("the REST API through the compatibility path", func(t *testing.T) {
 		code, _, out := s.appDo(t, http.DefaultClient, token, http.MethodGet, "/plugins/"+pluginID+"/compat/api/v4/users/me", nil)
 		require.Equal(t, http.StatusOK, code, out)

@@ -3,12 +3,9 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,39 +23,10 @@ import (
 func copyID(i int) string { return fmt.Sprintf("%s-%02d", helloID, i) }
 
 // deployCopies deploys and installs n copies of the sample app under other
-// IDs (the bundle's manifest rewritten), for the many-apps measurements.
+// IDs, for the many-apps measurements.
 func (b *bench) deployCopies(t *testing.T, n int) {
-	src, err := zip.OpenReader(helloBundle)
-	require.NoError(t, err)
-	defer src.Close()
-	dir := t.TempDir()
 	for i := 1; i <= n; i++ {
-		path := filepath.Join(dir, copyID(i)+".zip")
-		f, err := os.Create(path)
-		require.NoError(t, err)
-		w := zip.NewWriter(f)
-		for _, e := range src.File {
-			r, err := e.Open()
-			require.NoError(t, err)
-			data, err := io.ReadAll(r)
-			require.NoError(t, err)
-			r.Close()
-			if e.Name == "manifest.json" {
-				var m map[string]any
-				require.NoError(t, json.Unmarshal(data, &m))
-				m["app_id"], m["display_name"] = copyID(i), fmt.Sprintf("Hello copy %d", i)
-				data, err = json.Marshal(m)
-				require.NoError(t, err)
-			}
-			out, err := w.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: e.Modified})
-			require.NoError(t, err)
-			_, err = out.Write(data)
-			require.NoError(t, err)
-		}
-		require.NoError(t, w.Close())
-		require.NoError(t, f.Close())
-		out, err := appsctl(t, "aws", "deploy", path, "--install", "--timeout", "5")
-		require.NoError(t, err, "deploy %s: %s", copyID(i), out)
+		deployHelloAs(t, copyID(i), fmt.Sprintf("Hello copy %d", i))
 	}
 }
 

@@ -51,10 +51,17 @@ type appSession struct {
 // sample app's bot: the bot_access_token the app got in its last call.
 func (s *stack) newestBotSession(t *testing.T) appSession {
 	t.Helper()
+	return s.newestBotSessionOf(t, helloID)
+}
+
+// newestBotSessionOf is newestBotSession for the app whose bot is named
+// appID.
+func (s *stack) newestBotSessionOf(t *testing.T, appID string) appSession {
+	t.Helper()
 	db, err := sql.Open("postgres", mustEnv(t, "MM_SQL_DSN"))
 	require.NoError(t, err)
 	defer db.Close()
-	bot, _, err := s.client(s.adminToken).GetUserByUsername(context.Background(), helloID, "")
+	bot, _, err := s.client(s.adminToken).GetUserByUsername(context.Background(), appID, "")
 	require.NoError(t, err)
 	var out appSession
 	err = db.QueryRow(`select token, createat, expiresat from sessions
