@@ -109,10 +109,13 @@ type Recorder interface {
 }
 
 // Service calls apps.
-type Service struct{ Deps }
+type Service struct {
+	Deps
+	teams channelTeams
+}
 
 // New returns a Service.
-func New(d Deps) *Service { return &Service{d} }
+func New(d Deps) *Service { return &Service{Deps: d} }
 
 // UserCall makes a call that userID started: the app must be installed and
 // enabled, the path one a client may call (not a lifecycle, OAuth2 or
@@ -142,7 +145,7 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 	creq.Path = p
 	creq.Context.UserID = userID
 	if !alreadyVerified(ctx, userID, &creq.Context) {
-		if err := verifyContext(s.Mattermost, userID, &creq.Context); err != nil {
+		if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, &creq.Context); err != nil {
 			return nil, err
 		}
 	}

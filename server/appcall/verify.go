@@ -23,6 +23,19 @@ type ContextAPI interface {
 // The error names the field; it says nothing about objects the user cannot
 // see beyond "you cannot use it".
 func verifyContext(api ContextAPI, userID string, c *apps.Context) error {
+	return verifyContextWith(api, func(channelID string) (string, error) {
+		ch, err := api.GetChannel(channelID)
+		if err != nil {
+			return "", err
+		}
+		return ch.TeamId, nil
+	}, userID, c)
+}
+
+// verifyContextWith is verifyContext reading a channel's team with
+// channelTeam (a cache: the team of a channel does not change but when a
+// system admin moves the channel).
+func verifyContextWith(api ContextAPI, channelTeam func(channelID string) (string, error), userID string, c *apps.Context) error {
 	forbidden := func(field, why string) error {
 		return fmt.Errorf("%w: context.%s: %s", ErrForbidden, field, why)
 	}
@@ -33,11 +46,11 @@ func verifyContext(api ContextAPI, userID string, c *apps.Context) error {
 		return forbidden("team_id", "you are not a member of this team")
 	}
 	if c.ChannelID != "" && c.TeamID != "" {
-		ch, err := api.GetChannel(c.ChannelID)
+		teamID, err := channelTeam(c.ChannelID)
 		if err != nil {
 			return forbidden("channel_id", "no such channel")
 		}
-		if ch.TeamId != "" && ch.TeamId != c.TeamID { // DMs and group messages belong to no team
+		if teamID != "" && teamID != c.TeamID { // DMs and group messages belong to no team
 			return forbidden("team_id", "the channel is not in this team")
 		}
 	}
@@ -78,7 +91,7 @@ func verifiedOf(userID string, c *apps.Context) verified {
 // VerifyContext checks a user's call context once and returns a context
 // under which UserCall does not check the same call context again.
 func (s *Service) VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error) {
-	if err := verifyContext(s.Mattermost, userID, c); err != nil {
+	if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, c); err != nil {
 		return ctx, err
 	}
 	return context.WithValue(ctx, verifiedKey{}, verifiedOf(userID, c)), nil

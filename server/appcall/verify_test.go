@@ -158,3 +158,29 @@ func TestAlreadyVerifiedCoversNarrowerContexts(t *testing.T) {
 	}
 	assert.False(t, alreadyVerified(context.Background(), "u", &apps.Context{}), "nothing verified")
 }
+
+type countingMM struct {
+	*fakeMM
+	gets int
+}
+
+func (c *countingMM) GetChannel(id string) (*model.Channel, error) {
+	c.gets++
+	return c.fakeMM.GetChannel(id)
+}
+
+func TestChannelTeamIsRemembered(t *testing.T) {
+	mm := &countingMM{fakeMM: newFakeMM()}
+	s := New(Deps{Mattermost: mm})
+	first, err := s.channelTeam("ch1")
+	require.NoError(t, err)
+	second, err := s.channelTeam("ch1")
+	require.NoError(t, err)
+	assert.Equal(t, first, second)
+	assert.Equal(t, 1, mm.gets, "read once")
+	_, err = s.channelTeam("nope")
+	require.Error(t, err)
+	_, err = s.channelTeam("nope")
+	require.Error(t, err)
+	assert.Equal(t, 3, mm.gets, "a channel that could not be read is not remembered")
+}
