@@ -85,10 +85,10 @@ func readValue(r *http.Request) ([]byte, error) {
 
 // writeRaw answers stored JSON as it is.
 func writeRaw(w http.ResponseWriter, data []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(data) // 200 implied (see httpjson.Write)
 }
 
 // kvGet handles GET /api/v1/kv/[{prefix}/]{key}: the stored JSON, {} when

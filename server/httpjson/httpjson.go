@@ -11,11 +11,23 @@ import (
 )
 
 // Write writes v as JSON with the given status.
+//
+// In a plugin every method of the ResponseWriter is a round trip to the
+// server (WriteHeader and each Write also send the headers again), so the
+// answer goes out in one Write, and a 200 without WriteHeader (it is
+// implied): three round trips instead of five.
 func Write(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	body, err := json.Marshal(v)
+	if err != nil {
+		code, body = http.StatusInternalServerError, []byte(`{"error":"could not encode the answer"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if code != http.StatusOK {
+		w.WriteHeader(code)
+	}
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // Error writes {"error": err} with the given status. err's text is sent as
