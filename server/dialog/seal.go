@@ -1,15 +1,11 @@
 package dialog
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/lambda-apps/lambda-apps/server/signed"
 )
 
 // DefaultStateTTL is how long a dialog can stay open: its state is refused
@@ -27,9 +23,10 @@ var (
 )
 
 // Sealer authenticates dialog states: Seal signs a state with an HMAC
-// (SHA-256) under the installation's secret, bound to the user it is
-// issued to and with an expiry; Open checks all three. The client holds
-// the state but cannot change what the plugin will call, where, or as whom.
+// (SHA-256) under the installation's secret (package signed), bound to the
+// user it is issued to and with an expiry; Open checks all three. The
+// client holds the state but cannot change what the plugin will call,
+// where, or as whom.
 type Sealer struct {
 	// Secret returns the installation's signing key (created once, kept in
 	// the KV store, the same on every cluster node).
@@ -39,8 +36,8 @@ type Sealer struct {
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 
-	mu  sync.Mutex
-	key []byte
+	once sync.Once
+	key  *signed.Key
 }
 
 // sealed is the signed payload.
@@ -50,46 +47,28 @@ type sealed struct {
 	State   State  `json:"s"`
 }
 
+// signingKey is the key of the dialog states (the secret itself).
+func (s *Sealer) signingKey() *signed.Key {
+	s.once.Do(func() { s.key = &signed.Key{Secret: s.Secret, What: "dialog states"} })
+	return s.key
+}
+
 // Seal returns st as a string for userID that Open accepts until the TTL
 // has passed.
 func (s *Sealer) Seal(userID string, st State) (string, error) {
-	key, err := s.signingKey()
-	if err != nil {
-		return "", err
-	}
-	payload, err := json.Marshal(sealed{UserID: userID, Expires: s.now().Add(s.ttl()).Unix(), State: st})
-	if err != nil {
-		return "", fmt.Errorf("encode the dialog state: %w", err)
-	}
-	body := sealVersion + "." + base64.RawURLEncoding.EncodeToString(payload)
-	return body + "." + base64.RawURLEncoding.EncodeToString(mac(key, body)), nil
+	return s.signingKey().Seal(sealVersion, sealed{UserID: userID, Expires: s.now().Add(s.ttl()).Unix(), State: st})
 }
 
 // Open checks a sealed state that userID sent back and returns the state.
 // It fails with ErrBadState (not sealed here, or changed), ErrOtherUser or
 // ErrExpiredState.
 func (s *Sealer) Open(userID, raw string) (State, error) {
-	key, err := s.signingKey()
-	if err != nil {
-		return State{}, err
-	}
-	cut := strings.LastIndexByte(raw, '.')
-	if cut < 0 || !strings.HasPrefix(raw, sealVersion+".") {
-		return State{}, ErrBadState
-	}
-	body, sig := raw[:cut], raw[cut+1:]
-	// Strict: one spelling per byte string, so a changed state never opens.
-	got, err := strict.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, mac(key, body)) {
-		return State{}, ErrBadState
-	}
-	payload, err := strict.DecodeString(body[len(sealVersion)+1:])
-	if err != nil {
-		return State{}, ErrBadState
-	}
 	var p sealed
-	if err := json.Unmarshal(payload, &p); err != nil {
-		return State{}, ErrBadState
+	if err := s.signingKey().Open(sealVersion, raw, &p); err != nil {
+		if errors.Is(err, signed.ErrInvalid) {
+			return State{}, ErrBadState
+		}
+		return State{}, err
 	}
 	if p.UserID != userID {
 		return State{}, ErrOtherUser
@@ -98,35 +77,6 @@ func (s *Sealer) Open(userID, raw string) (State, error) {
 		return State{}, ErrExpiredState
 	}
 	return p.State, nil
-}
-
-var strict = base64.RawURLEncoding.Strict()
-
-func mac(key []byte, body string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(body))
-	return h.Sum(nil)
-}
-
-// signingKey loads the secret once; it never changes once created.
-func (s *Sealer) signingKey() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key != nil {
-		return s.key, nil
-	}
-	if s.Secret == nil {
-		return nil, errors.New("dialog states cannot be sealed: no secret configured")
-	}
-	secret, err := s.Secret()
-	if err != nil {
-		return nil, fmt.Errorf("read the dialog signing key: %w", err)
-	}
-	if len(secret) < 32 {
-		return nil, errors.New("the dialog signing key is too short")
-	}
-	s.key = []byte(secret)
-	return s.key, nil
 }
 
 func (s *Sealer) ttl() time.Duration {

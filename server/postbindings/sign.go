@@ -1,14 +1,10 @@
 package postbindings
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"sync"
+
+	"github.com/lambda-apps/lambda-apps/server/signed"
 )
 
 // signVersion prefixes signed actions, so the format can change later.
@@ -26,83 +22,41 @@ var ErrBadAction = errors.New("this button was not made by Lambda Apps on this s
 // Signer signs the actions of rendered in-post bindings with an HMAC
 // (SHA-256) under a key derived from the installation's secret (the one
 // the dialog states use, kept in the KV store and the same on every
-// cluster node). The server keeps attachment contexts from clients, but
-// any logged-in user can post to the plugin's action route directly: the
-// signature is what keeps them from calling an app in another post's name.
-// Signed actions do not expire: posts live as long as they are kept.
+// cluster node; package signed). The server keeps attachment contexts from
+// clients, but any logged-in user can post to the plugin's action route
+// directly: the signature is what keeps them from calling an app in
+// another post's name. Signed actions do not expire: posts live as long as
+// they are kept.
 type Signer struct {
 	// Secret returns the installation's secret.
 	Secret func() (string, error)
 
-	mu  sync.Mutex
-	key []byte
+	once sync.Once
+	key  *signed.Key
+}
+
+func (s *Signer) signingKey() *signed.Key {
+	s.once.Do(func() { s.key = &signed.Key{Secret: s.Secret, Label: keyLabel, What: "in-post actions"} })
+	return s.key
 }
 
 // Sign returns the action as a signed string.
 func (s *Signer) Sign(a Action) (string, error) {
-	key, err := s.signingKey()
-	if err != nil {
-		return "", err
-	}
-	payload, err := json.Marshal(a)
-	if err != nil {
-		return "", fmt.Errorf("encode the in-post action: %w", err)
-	}
-	body := signVersion + "." + base64.RawURLEncoding.EncodeToString(payload)
-	return body + "." + base64.RawURLEncoding.EncodeToString(mac(key, body)), nil
+	return s.signingKey().Seal(signVersion, a)
 }
 
 // Open checks a signed action and returns it; ErrBadAction when it was not
 // signed here or was changed.
 func (s *Signer) Open(raw string) (Action, error) {
-	key, err := s.signingKey()
-	if err != nil {
+	var a Action
+	if err := s.signingKey().Open(signVersion, raw, &a); err != nil {
+		if errors.Is(err, signed.ErrInvalid) {
+			return Action{}, ErrBadAction
+		}
 		return Action{}, err
 	}
-	cut := strings.LastIndexByte(raw, '.')
-	if cut < 0 || !strings.HasPrefix(raw, signVersion+".") {
-		return Action{}, ErrBadAction
-	}
-	body, sig := raw[:cut], raw[cut+1:]
-	got, err := strict.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, mac(key, body)) {
-		return Action{}, ErrBadAction
-	}
-	payload, err := strict.DecodeString(body[len(signVersion)+1:])
-	if err != nil {
-		return Action{}, ErrBadAction
-	}
-	var a Action
-	if err := json.Unmarshal(payload, &a); err != nil || a.AppID == "" || a.Location == "" {
+	if a.AppID == "" || a.Location == "" {
 		return Action{}, ErrBadAction
 	}
 	return a, nil
-}
-
-var strict = base64.RawURLEncoding.Strict()
-
-func mac(key []byte, body string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(body))
-	return h.Sum(nil)
-}
-
-func (s *Signer) signingKey() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key != nil {
-		return s.key, nil
-	}
-	if s.Secret == nil {
-		return nil, errors.New("in-post actions cannot be signed: no secret configured")
-	}
-	secret, err := s.Secret()
-	if err != nil {
-		return nil, fmt.Errorf("read the signing key of in-post actions: %w", err)
-	}
-	if len(secret) < 32 {
-		return nil, errors.New("the signing key of in-post actions is too short")
-	}
-	s.key = mac([]byte(secret), keyLabel)
-	return s.key, nil
 }
