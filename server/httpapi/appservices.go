@@ -83,14 +83,6 @@ func readValue(r *http.Request) ([]byte, error) {
 	return data, nil
 }
 
-// writeRaw answers stored JSON as it is.
-func writeRaw(w http.ResponseWriter, data []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(data) // 200 implied (see httpjson.Write)
-}
-
 // kvGet handles GET /api/v1/kv/[{prefix}/]{key}: the stored JSON, {} when
 // none.
 func (a *api) kvGet(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
@@ -100,7 +92,7 @@ func (a *api) kvGet(w http.ResponseWriter, r *http.Request, c *appservices.Calle
 		a.failure(w, r, err)
 		return
 	}
-	writeRaw(w, data)
+	httpjson.Raw(w, data)
 }
 
 // kvPut handles PUT|POST /api/v1/kv/[{prefix}/]{key}: {"changed": bool}.
@@ -153,7 +145,7 @@ func (a *api) getOAuth2User(w http.ResponseWriter, r *http.Request, c *appservic
 		a.failure(w, r, err)
 		return
 	}
-	writeRaw(w, data)
+	httpjson.Raw(w, data)
 }
 
 // appServiceRoutes registers the app services API.

@@ -21,13 +21,20 @@ func Write(w http.ResponseWriter, code int, v any) {
 	if err != nil {
 		code, body = http.StatusInternalServerError, []byte(`{"error":"could not encode the answer"}`)
 	}
+	writeBody(w, code, append(body, '\n'))
+}
+
+// Raw writes data, already JSON, with status 200.
+func Raw(w http.ResponseWriter, data []byte) { writeBody(w, http.StatusOK, data) }
+
+func writeBody(w http.ResponseWriter, code int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if code != http.StatusOK {
 		w.WriteHeader(code)
 	}
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = w.Write(body)
 }
 
 // Error writes {"error": err} with the given status. err's text is sent as
