@@ -199,46 +199,26 @@ func (s *stack) commandIn(t *testing.T, token, channelID, line string) {
 // nextEphemeral returns the next ephemeral post in channelID.
 func (e *events) nextEphemeral(t *testing.T, channelID, step string) string {
 	t.Helper()
-	deadline := time.After(compatGoWait)
-	for {
-		select {
-		case ev, ok := <-e.ws.EventChannel:
-			require.True(t, ok, "%s: websocket closed", step)
-			if ev.EventType() != model.WebsocketEventEphemeralMessage {
-				continue
-			}
-			var post model.Post
-			raw, _ := ev.GetData()["post"].(string)
-			if json.Unmarshal([]byte(raw), &post) == nil && post.ChannelId == channelID {
-				return post.Message
-			}
-		case <-deadline:
-			t.Fatalf("%s: no answer (ephemeral post) within %s", step, compatGoWait)
-		}
-	}
+	var msg string
+	e.waitWithin(t, compatGoWait, step, string(model.WebsocketEventEphemeralMessage), func(ev *model.WebSocketEvent) bool {
+		post, ok := postOf(ev)
+		msg = post.Message
+		return ok && post.ChannelId == channelID
+	})
+	return msg
 }
 
 // nextPost returns the first post event that match accepts.
 func (e *events) nextPost(t *testing.T, step string, match func(p *model.Post, channelType string) bool) *model.Post {
 	t.Helper()
-	deadline := time.After(compatGoWait)
-	for {
-		select {
-		case ev, ok := <-e.ws.EventChannel:
-			require.True(t, ok, "%s: websocket closed", step)
-			if ev.EventType() != model.WebsocketEventPosted {
-				continue
-			}
-			var post model.Post
-			raw, _ := ev.GetData()["post"].(string)
-			channelType, _ := ev.GetData()["channel_type"].(string)
-			if json.Unmarshal([]byte(raw), &post) == nil && match(&post, channelType) {
-				return &post
-			}
-		case <-deadline:
-			t.Fatalf("%s: no such post within %s", step, compatGoWait)
-		}
-	}
+	var found *model.Post
+	e.waitWithin(t, compatGoWait, step, string(model.WebsocketEventPosted), func(ev *model.WebSocketEvent) bool {
+		post, ok := postOf(ev)
+		channelType, _ := ev.GetData()["channel_type"].(string)
+		found = post
+		return ok && match(post, channelType)
+	})
+	return found
 }
 
 // noRedirectGET GETs u (with a Mattermost token when given) and returns the

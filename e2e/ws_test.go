@@ -30,18 +30,34 @@ func (s *stack) listen(t *testing.T, token string) *events {
 // wait returns the first event of type typ for which match is true.
 func (e *events) wait(t *testing.T, typ string, match func(*model.WebSocketEvent) bool) *model.WebSocketEvent {
 	t.Helper()
-	timeout := time.After(30 * time.Second)
+	return e.waitWithin(t, 30*time.Second, "", typ, match)
+}
+
+// waitWithin is wait with a deadline and a step named in its failures.
+func (e *events) waitWithin(t *testing.T, within time.Duration, step, typ string, match func(*model.WebSocketEvent) bool) *model.WebSocketEvent {
+	t.Helper()
+	if step != "" {
+		step += ": "
+	}
+	timeout := time.After(within)
 	for {
 		select {
 		case ev, ok := <-e.ws.EventChannel:
-			require.True(t, ok, "websocket closed")
+			require.True(t, ok, "%swebsocket closed", step)
 			if string(ev.EventType()) == typ && (match == nil || match(ev)) {
 				return ev
 			}
 		case <-timeout:
-			t.Fatalf("no %s event within 30s", typ)
+			t.Fatalf("%sno %s event within %s", step, typ, within)
 		}
 	}
+}
+
+// postOf decodes the post of a posted or ephemeral_message event.
+func postOf(ev *model.WebSocketEvent) (*model.Post, bool) {
+	var post model.Post
+	raw, _ := ev.GetData()["post"].(string)
+	return &post, json.Unmarshal([]byte(raw), &post) == nil
 }
 
 // ephemeral waits for an ephemeral post whose message contains text.
