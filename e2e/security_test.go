@@ -107,6 +107,60 @@ func TestCallContextIsVerified(t *testing.T) {
 	assert.Equal(t, "Hello, x!", resp.Text)
 }
 
+// TestTeamOfTheCallFollowsTheChannel: a call's team is accepted when it is
+// the team of a channel the user reads, without reading the team's members
+// (appcall.verifyContextWith). That rests on Mattermost removing whoever
+// leaves a team from its channels; this checks it on the real server: once
+// the user leaves the team, a call with its channel and team is refused. A
+// direct message's team is checked on its own.
+func TestTeamOfTheCallFollowsTheChannel(t *testing.T) {
+	installHello(t)
+	s := getStack(t)
+	ctx := context.Background()
+	admin, user := s.client(s.adminToken), s.client(s.userToken)
+	me, _, err := user.GetMe(ctx, "")
+	require.NoError(t, err)
+	adminUser, _, err := admin.GetMe(ctx, "")
+	require.NoError(t, err)
+	team, _, err := admin.CreateTeam(ctx, &model.Team{Name: "e2e-team-" + model.NewId()[:8], DisplayName: "Other", Type: model.TeamOpen})
+	require.NoError(t, err)
+	_, _, err = admin.AddTeamMember(ctx, team.Id, me.Id)
+	require.NoError(t, err)
+	ch, _, err := admin.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: "e2e-other-" + model.NewId()[:6], DisplayName: "Other", Type: model.ChannelTypePrivate})
+	require.NoError(t, err)
+	_, _, err = admin.AddChannelMember(ctx, ch.Id, me.Id)
+	require.NoError(t, err)
+	dm, _, err := user.CreateDirectChannel(ctx, me.Id, adminUser.Id)
+	require.NoError(t, err)
+
+	call := func(c map[string]string) (int, callResponse) {
+		t.Helper()
+		c["app_id"] = helloID
+		code, _, body := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{
+			"path": "/greet", "values": map[string]string{"name": "x"}, "context": c,
+		})
+		var resp callResponse
+		require.NoError(t, json.Unmarshal(body, &resp), "%s", body)
+		return code, resp
+	}
+	code, resp := call(map[string]string{"channel_id": ch.Id, "team_id": team.Id})
+	require.Equal(t, http.StatusOK, code, "a member of the team and the channel: %+v", resp)
+	code, resp = call(map[string]string{"channel_id": dm.Id, "team_id": team.Id})
+	require.Equal(t, http.StatusOK, code, "a DM with a team the user is on: %+v", resp)
+
+	_, err = admin.RemoveTeamMember(ctx, team.Id, me.Id)
+	require.NoError(t, err)
+	code, resp = call(map[string]string{"channel_id": ch.Id, "team_id": team.Id})
+	assert.Equal(t, http.StatusForbidden, code, "the team's channel after leaving the team: %+v", resp)
+	assert.Contains(t, resp.Error, "context.channel_id")
+	code, resp = call(map[string]string{"channel_id": dm.Id, "team_id": team.Id})
+	assert.Equal(t, http.StatusForbidden, code, "a DM with a team the user left: %+v", resp)
+	assert.Contains(t, resp.Error, "context.team_id")
+	code, resp = call(map[string]string{"channel_id": s.channelID, "team_id": team.Id})
+	assert.Equal(t, http.StatusForbidden, code, "a channel of another team: %+v", resp)
+	assert.Contains(t, resp.Error, "context.team_id")
+}
+
 // TestAppCallingGETsNeedTheXHRHeader: the server authenticates plugin GETs by
 // cookie without a CSRF check, so the GETs that call apps as the user want
 // X-Requested-With, as Mattermost's API does. The server's own autocomplete

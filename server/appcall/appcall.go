@@ -60,7 +60,13 @@ type Environment interface {
 // a call (expand.Expander). userToken is false for calls the user did not
 // start: no acting-user token then.
 type Expander interface {
-	Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
+	Expand(ctx context.Context, app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
+}
+
+// Prefetcher is an Expander that can start the reads a call's expansion
+// will need before the call's context is verified (expand.Expander).
+type Prefetcher interface {
+	Prefetch(ctx context.Context, userID string, ex *apps.Expand) context.Context
 }
 
 // BindingsRefresher drops a user's cached bindings and tells their clients
@@ -145,6 +151,7 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 	creq.Path = p
 	creq.Context.UserID = userID
 	if !alreadyVerified(ctx, userID, &creq.Context) {
+		ctx = s.prefetch(ctx, userID, creq.Expand)
 		if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, &creq.Context); err != nil {
 			return nil, err
 		}
@@ -171,8 +178,17 @@ func (s *Service) BackgroundCall(ctx context.Context, app *store.InstalledApp, c
 	return s.call(ctx, app, creq, actingUserID, false)
 }
 
+// prefetch starts the reads the call's expansion needs, while its context
+// is verified (Prefetcher): ex nil when the calls are not known yet.
+func (s *Service) prefetch(ctx context.Context, userID string, ex *apps.Expand) context.Context {
+	if p, ok := s.Expand.(Prefetcher); ok {
+		return p.Prefetch(ctx, userID, ex)
+	}
+	return ctx
+}
+
 func (s *Service) call(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (*apps.CallResponse, error) {
-	fn, payload, inv, err := s.prepare(app, creq, actingUserID, userToken)
+	fn, payload, inv, err := s.prepare(ctx, app, creq, actingUserID, userToken)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +237,7 @@ func (s *Service) logCall(appID apps.AppID, path, fn, actingUserID string, took 
 
 // Notify invokes app asynchronously (Lambda Event invocation).
 func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) error {
-	fn, payload, inv, err := s.prepare(app, creq, actingUserID, false)
+	fn, payload, inv, err := s.prepare(ctx, app, creq, actingUserID, false)
 	if err != nil {
 		return err
 	}
@@ -237,7 +253,7 @@ func (s *Service) Notify(ctx context.Context, app *store.InstalledApp, creq *app
 	return err
 }
 
-func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (string, []byte, Invoker, error) {
+func (s *Service) prepare(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) (string, []byte, Invoker, error) {
 	m := &app.Manifest
 	if m.AWSLambda == nil {
 		return "", nil, nil, fmt.Errorf("%w: %s has no aws_lambda section (only AWS Lambda apps are served)", ErrNoFunction, app.ID())
@@ -254,7 +270,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if err := s.fillContext(app, creq, actingUserID, userToken); err != nil {
+	if err := s.fillContext(ctx, app, creq, actingUserID, userToken); err != nil {
 		return "", nil, nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 	}
 	payload, err := json.Marshal(creq)
@@ -264,7 +280,7 @@ func (s *Service) prepare(app *store.InstalledApp, creq *apps.CallRequest, actin
 	return name, payload, inv, nil
 }
 
-func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) error {
+func (s *Service) fillContext(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string, userToken bool) error {
 	c := &creq.Context
 	c.AppID = app.ID()
 	// A client never sets the expanded part: only the plugin does.
@@ -278,7 +294,7 @@ func (s *Service) fillContext(app *store.InstalledApp, creq *apps.CallRequest, a
 		BotUserID:         app.BotUserID,
 	}
 	if s.Expand != nil {
-		return s.Expand.Expand(app, actingUserID, userToken, creq)
+		return s.Expand.Expand(ctx, app, actingUserID, userToken, creq)
 	}
 	if actingUserID != "" && creq.Expand != nil && creq.Expand.ActingUser.Level() != apps.ExpandNone {
 		c.ActingUser, _ = json.Marshal(map[string]string{"id": actingUserID})

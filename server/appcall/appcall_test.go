@@ -87,7 +87,7 @@ func (testEnv) SiteURL() string            { return "http://mm.example" }
 
 type expandFunc func(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error
 
-func (f expandFunc) Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
+func (f expandFunc) Expand(_ context.Context, app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
 	return f(app, actingUserID, userToken, creq)
 }
 

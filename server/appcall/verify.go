@@ -3,6 +3,7 @@ package appcall
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -35,24 +36,51 @@ func verifyContext(api ContextAPI, userID string, c *apps.Context) error {
 // verifyContextWith is verifyContext reading a channel's team with
 // channelTeam (a cache: the team of a channel does not change but when a
 // system admin moves the channel).
+//
+// A team channel's context names its own team or is refused, and then the
+// user's right to read the channel stands for the team, as the server does
+// for slash commands (api4 executeCommand takes the team from the channel
+// and checks team membership only in direct and group messages): only the
+// team's members (and admins) can read its channels, and Mattermost removes
+// whoever leaves a team from its channels. So the team membership, which
+// the server reads from its database on every check, is checked only for
+// contexts without a channel or with a direct or group message. The
+// channel's read permission and its team are independent round trips and
+// are read at once.
 func verifyContextWith(api ContextAPI, channelTeam func(channelID string) (string, error), userID string, c *apps.Context) error {
 	forbidden := func(field, why string) error {
 		return fmt.Errorf("%w: context.%s: %s", ErrForbidden, field, why)
 	}
-	if c.ChannelID != "" && !api.CanReadChannel(userID, c.ChannelID) {
-		return forbidden("channel_id", "you cannot read this channel")
-	}
-	if c.TeamID != "" && !api.CanViewTeam(userID, c.TeamID) {
-		return forbidden("team_id", "you are not a member of this team")
-	}
-	if c.ChannelID != "" && c.TeamID != "" {
-		teamID, err := channelTeam(c.ChannelID)
-		if err != nil {
+	checkTeam := c.TeamID != ""
+	if c.ChannelID != "" {
+		var teamID string
+		var teamErr error
+		var wg sync.WaitGroup
+		if c.TeamID != "" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				teamID, teamErr = channelTeam(c.ChannelID)
+			}()
+		}
+		readable := api.CanReadChannel(userID, c.ChannelID)
+		wg.Wait()
+		if !readable {
+			return forbidden("channel_id", "you cannot read this channel")
+		}
+		switch {
+		case c.TeamID == "":
+		case teamErr != nil:
 			return forbidden("channel_id", "no such channel")
-		}
-		if teamID != "" && teamID != c.TeamID { // DMs and group messages belong to no team
+		case teamID == "": // DMs and group messages belong to no team
+		case teamID != c.TeamID:
 			return forbidden("team_id", "the channel is not in this team")
+		default:
+			checkTeam = false
 		}
+	}
+	if checkTeam && !api.CanViewTeam(userID, c.TeamID) {
+		return forbidden("team_id", "you are not a member of this team")
 	}
 	for _, p := range []struct{ field, id string }{{"post_id", c.PostID}, {"root_post_id", c.RootPostID}} {
 		if p.id == "" {
@@ -90,7 +118,10 @@ func verifiedOf(userID string, c *apps.Context) verified {
 
 // VerifyContext checks a user's call context once and returns a context
 // under which UserCall does not check the same call context again.
+// The calls that follow nearly always expand the acting user: its read is
+// started at once (Prefetcher) and shared by them.
 func (s *Service) VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error) {
+	ctx = s.prefetch(ctx, userID, nil)
 	if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, c); err != nil {
 		return ctx, err
 	}

@@ -3,6 +3,7 @@ package appcall
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -20,7 +21,10 @@ type fakeMM struct {
 	posts    map[string]*model.Post
 	readable map[string]bool
 	teams    map[string]bool
-	rpcs     int
+	rpcs     atomic.Int64 // the context's reads run at once
+	// teamChecks counts CanViewTeam (the server reads team members from
+	// its database).
+	teamChecks atomic.Int64
 }
 
 func newFakeMM() *fakeMM {
@@ -40,7 +44,7 @@ func newFakeMM() *fakeMM {
 }
 
 func (f *fakeMM) GetChannel(id string) (*model.Channel, error) {
-	f.rpcs++
+	f.rpcs.Add(1)
 	if c, ok := f.channels[id]; ok {
 		return c, nil
 	}
@@ -48,7 +52,7 @@ func (f *fakeMM) GetChannel(id string) (*model.Channel, error) {
 }
 
 func (f *fakeMM) GetPost(id string) (*model.Post, error) {
-	f.rpcs++
+	f.rpcs.Add(1)
 	if p, ok := f.posts[id]; ok {
 		return p, nil
 	}
@@ -56,12 +60,13 @@ func (f *fakeMM) GetPost(id string) (*model.Post, error) {
 }
 
 func (f *fakeMM) CanReadChannel(userID, channelID string) bool {
-	f.rpcs++
+	f.rpcs.Add(1)
 	return userID == "u" && f.readable[channelID]
 }
 
 func (f *fakeMM) CanViewTeam(userID, teamID string) bool {
-	f.rpcs++
+	f.rpcs.Add(1)
+	f.teamChecks.Add(1)
 	return userID == "u" && f.teams[teamID]
 }
 
@@ -74,6 +79,11 @@ func TestVerifyContext(t *testing.T) {
 		{"nothing", apps.Context{}, ""},
 		{"channel and team", apps.Context{ChannelID: "ch1", TeamID: "t1"}, ""},
 		{"a DM with the current team", apps.Context{ChannelID: "dm1", TeamID: "t1"}, ""},
+		{"a DM with a team not joined", apps.Context{ChannelID: "dm1", TeamID: "t2"}, "team_id"},
+		{"a DM with an unknown team", apps.Context{ChannelID: "dm1", TeamID: "t9"}, "team_id"},
+		{"unreadable channel with its team", apps.Context{ChannelID: "ch3", TeamID: "t1"}, "channel_id"},
+		{"channel of a team not joined", apps.Context{ChannelID: "cx", TeamID: "t2"}, "channel_id"},
+		{"unknown channel with a team", apps.Context{ChannelID: "nope", TeamID: "t1"}, "channel_id"},
 		{"post and root in the channel", apps.Context{ChannelID: "ch1", PostID: "reply1", RootPostID: "p1"}, ""},
 		{"post without a channel, readable", apps.Context{PostID: "p2"}, ""},
 		{"unreadable channel", apps.Context{ChannelID: "ch3"}, "channel_id"},
@@ -101,6 +111,29 @@ func TestVerifyContext(t *testing.T) {
 	}
 }
 
+// TestTeamMembershipReadOnlyWithoutATeamChannel: a channel of the context's
+// team stands for the team (the user reads it); the membership is read for
+// a team alone and for direct and group messages.
+func TestTeamMembershipReadOnlyWithoutATeamChannel(t *testing.T) {
+	tests := []struct {
+		name string
+		c    apps.Context
+		want int64
+	}{
+		{"a channel of the team", apps.Context{ChannelID: "ch1", TeamID: "t1"}, 0},
+		{"a channel without a team", apps.Context{ChannelID: "ch1"}, 0},
+		{"a team alone", apps.Context{TeamID: "t1"}, 1},
+		{"a DM with a team", apps.Context{ChannelID: "dm1", TeamID: "t1"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mm := newFakeMM()
+			require.NoError(t, verifyContext(mm, "u", &tt.c))
+			assert.Equal(t, tt.want, mm.teamChecks.Load())
+		})
+	}
+}
+
 func TestUserCallVerifiesTheContext(t *testing.T) {
 	inv := &fakeInvoker{answer: `{}`}
 	s := newTestService(t, inv, nil)
@@ -121,13 +154,13 @@ func TestVerifiedContextIsCheckedOnce(t *testing.T) {
 	where := apps.Context{ChannelID: "ch1", TeamID: "t1"}
 	ctx, err := s.VerifyContext(context.Background(), "u", &where)
 	require.NoError(t, err)
-	before := mm.rpcs
+	before := mm.rpcs.Load()
 	for i := 0; i < 3; i++ {
 		_, err = s.UserCall(ctx, "u", &apps.CallRequest{Call: apps.Call{Path: "/bindings"},
 			Context: apps.Context{AppID: "hello.app", ChannelID: "ch1", TeamID: "t1"}})
 		require.NoError(t, err)
 	}
-	assert.Equal(t, before, mm.rpcs, "the shared context is not checked again")
+	assert.Equal(t, before, mm.rpcs.Load(), "the shared context is not checked again")
 
 	// Another context (or user) under the same ctx is checked.
 	_, err = s.UserCall(ctx, "u", &apps.CallRequest{Call: apps.Call{Path: "/x"}, Context: apps.Context{AppID: "hello.app", ChannelID: "ch3", TeamID: "t1"}})

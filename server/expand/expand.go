@@ -6,6 +6,7 @@
 package expand
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +75,7 @@ func New(api API, tokens Tokens) *Expander {
 // actingUserID ("" for calls the plugin makes on its own). userToken says
 // whether the acting user started the call, so that the app may get a token
 // to act as them; calls the plugin makes in the background get none.
-func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
+func (e *Expander) Expand(ctx context.Context, app *store.InstalledApp, actingUserID string, userToken bool, creq *apps.CallRequest) error {
 	c := &creq.Context
 	ex := creq.Expand
 	if ex == nil {
@@ -96,7 +97,7 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToke
 	}
 
 	if actingUserID != "" && (ex.ActingUser.Level() != apps.ExpandNone || ex.Locale.Level() != apps.ExpandNone) {
-		u, err := e.api.GetUser(actingUserID)
+		u, err := e.getUser(ctx, actingUserID)
 		if err == nil {
 			c.ActingUser = userJSON(u, ex.ActingUser.Level())
 			if ex.Locale.Level() != apps.ExpandNone {
@@ -130,7 +131,7 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToke
 		}
 		c.App = appJSON(app, l, secret)
 	}
-	e.expandOAuth2(app, c, ex, actingUserID, need)
+	e.expandOAuth2(ctx, app, c, ex, actingUserID, need)
 	e.expandChannel(c, ex, actingUserID, need)
 	e.expandTeam(c, ex, actingUserID, need)
 	e.expandPosts(c, ex, actingUserID, need)
@@ -139,7 +140,7 @@ func (e *Expander) Expand(app *store.InstalledApp, actingUserID string, userToke
 		var u *model.User
 		if c.UserID == "" {
 			err = errors.New("no user in the context")
-		} else if u, err = e.api.GetUser(c.UserID); err == nil {
+		} else if u, err = e.getUser(ctx, c.UserID); err == nil {
 			c.User = userJSON(u, l)
 		}
 		need(ex.User, "user", err)
@@ -157,7 +158,7 @@ type needFunc func(level apps.ExpandLevel, what string, err error)
 // the app's remote OAuth2 client and its connect/complete URLs,
 // oauth2_user the data the app stored for the acting user (not for bots;
 // nothing when the app stored none, or {}).
-func (e *Expander) expandOAuth2(app *store.InstalledApp, c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
+func (e *Expander) expandOAuth2(ctx context.Context, app *store.InstalledApp, c *apps.Context, ex *apps.Expand, actingUserID string, need needFunc) {
 	wantApp, wantUser := ex.OAuth2App.Level() == apps.ExpandAll, ex.OAuth2User.Level() == apps.ExpandAll
 	if !wantApp && !wantUser {
 		return
@@ -194,7 +195,7 @@ func (e *Expander) expandOAuth2(app *store.InstalledApp, c *apps.Context, ex *ap
 		case actingUserID == "":
 			err = errors.New("no acting user")
 		default:
-			if u, err = e.api.GetUser(actingUserID); err == nil && u.IsBot {
+			if u, err = e.getUser(ctx, actingUserID); err == nil && u.IsBot {
 				err = errors.New("the acting user is a bot")
 			}
 		}

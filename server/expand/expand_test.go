@@ -1,6 +1,7 @@
 package expand
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -66,7 +67,7 @@ func TestExpandLevels(t *testing.T) {
 		}},
 		Context: apps.Context{ChannelID: "c1", TeamID: "t1", PostID: "p1"},
 	}
-	require.NoError(t, e.Expand(installed(), "u1", true, creq))
+	require.NoError(t, e.Expand(context.Background(), installed(), "u1", true, creq))
 	c := creq.Context
 	assert.JSONEq(t, `{"id":"u1","username":"name-u1","first_name":"","last_name":"","nickname":"","locale":"de","is_bot":false,"roles":"","timezone":null}`, string(c.ActingUser))
 	assert.Equal(t, "de", c.Locale)
@@ -82,7 +83,7 @@ func TestExpandLevels(t *testing.T) {
 func TestExpandAllUserIsSanitized(t *testing.T) {
 	e := New(&fakeAPI{}, &fakeTokens{})
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUser: apps.ExpandAll}}}
-	require.NoError(t, e.Expand(installed(), "u1", true, creq))
+	require.NoError(t, e.Expand(context.Background(), installed(), "u1", true, creq))
 	var u map[string]any
 	require.NoError(t, json.Unmarshal(creq.Context.ActingUser, &u))
 	assert.Empty(t, u["password"])
@@ -93,7 +94,7 @@ func TestTokens(t *testing.T) {
 	toks := &fakeTokens{}
 	e := New(&fakeAPI{}, toks)
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: apps.ExpandAll}}}
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "u1", true, creq))
+	require.NoError(t, e.Expand(context.Background(), installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "u1", true, creq))
 	assert.Equal(t, "token-hello-bot1", creq.Context.BotAccessToken)
 	assert.Equal(t, "token-hello-u1", creq.Context.ActingUserAccessToken)
 	assert.Equal(t, []string{"hello|bot1", "hello|u1"}, toks.issued)
@@ -101,15 +102,15 @@ func TestTokens(t *testing.T) {
 	// The plugin's background calls never get a token to act as the user.
 	toks.issued = nil
 	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: apps.ExpandAll, ActingUser: apps.ExpandSummary}}}
-	require.NoError(t, e.Expand(installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "admin", false, creq))
+	require.NoError(t, e.Expand(context.Background(), installed(apps.PermissionActAsBot, apps.PermissionActAsUser), "admin", false, creq))
 	assert.Empty(t, creq.Context.ActingUserAccessToken)
 	assert.Contains(t, string(creq.Context.ActingUser), `"id":"admin"`, "the app still learns who the user is")
 	assert.Equal(t, []string{"hello|bot1"}, toks.issued)
 	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: "+all"}}}
-	require.ErrorIs(t, e.Expand(installed(apps.PermissionActAsUser), "admin", false, creq), ErrRequired)
+	require.ErrorIs(t, e.Expand(context.Background(), installed(apps.PermissionActAsUser), "admin", false, creq), ErrRequired)
 
 	creq = &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{ActingUserAccessToken: "+all"}}}
-	err := e.Expand(installed(), "u1", true, creq)
+	err := e.Expand(context.Background(), installed(), "u1", true, creq)
 	require.ErrorIs(t, err, ErrRequired)
 	assert.Contains(t, err.Error(), "act_as_user")
 	assert.Empty(t, creq.Context.ActingUserAccessToken)
@@ -135,7 +136,7 @@ func TestPermissionsAndRequired(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ex := tt.expand
 			creq := &apps.CallRequest{Call: apps.Call{Expand: &ex}, Context: tt.ctx}
-			err := e.Expand(installed(), "u1", true, creq)
+			err := e.Expand(context.Background(), installed(), "u1", true, creq)
 			if tt.wantErr == "" {
 				require.NoError(t, err)
 				assert.Empty(t, creq.Context.Channel, "nothing leaks")
@@ -152,7 +153,7 @@ func TestWebhookSecretExpandedWithTheApp(t *testing.T) {
 	e.WebhookSecret = func(id apps.AppID) (string, error) { return "s3cret-" + string(id), nil }
 	expandApp := func(level apps.ExpandLevel, perms ...apps.Permission) string {
 		creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: level}}}
-		require.NoError(t, e.Expand(installed(perms...), "", true, creq))
+		require.NoError(t, e.Expand(context.Background(), installed(perms...), "", true, creq))
 		return string(creq.Context.App)
 	}
 	assert.Contains(t, expandApp(apps.ExpandAll, apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), `"webhook_secret":"s3cret-hello"`)
@@ -161,7 +162,7 @@ func TestWebhookSecretExpandedWithTheApp(t *testing.T) {
 
 	e.WebhookSecret = func(apps.AppID) (string, error) { return "", errors.New("kv down") }
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{App: "+all"}}}
-	err := e.Expand(installed(apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "", true, creq)
+	err := e.Expand(context.Background(), installed(apps.PermissionActAsBot, apps.PermissionRemoteWebhooks), "", true, creq)
 	require.ErrorIs(t, err, ErrRequired)
 	assert.Contains(t, err.Error(), "kv down")
 }

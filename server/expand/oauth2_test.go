@@ -1,6 +1,7 @@
 package expand
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -95,7 +96,7 @@ func TestExpandOAuth2(t *testing.T) {
 			creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{OAuth2App: tc.app2, OAuth2User: tc.user2}}}
 			creq.Context.MattermostSiteURL = "https://mm.example.com/"
 			creq.Context.AppPath = "/plugins/lambda-apps/apps/hello"
-			err := e.Expand(app, tc.user, true, creq)
+			err := e.Expand(context.Background(), app, tc.user, true, creq)
 			if tc.wantErr {
 				require.ErrorIs(t, err, ErrRequired)
 				assert.Contains(t, err.Error(), tc.errMatch)
@@ -121,7 +122,7 @@ func TestExpandOAuth2URLsIgnoreTheCompatibilityPath(t *testing.T) {
 	creq := &apps.CallRequest{Call: apps.Call{Expand: &apps.Expand{OAuth2App: apps.ExpandAll}}}
 	creq.Context.MattermostSiteURL = "https://mm.example.com/plugins/lambda-apps/compat"
 	creq.Context.AppPath = "/plugins/com.mattermost.apps/apps/hello"
-	require.NoError(t, e.Expand(installed(apps.PermissionRemoteOAuth2), "u1", true, creq))
+	require.NoError(t, e.Expand(context.Background(), installed(apps.PermissionRemoteOAuth2), "u1", true, creq))
 	assert.JSONEq(t, `{"connect_url":"https://mm.example.com/plugins/lambda-apps/apps/hello/oauth2/remote/connect",
 		"complete_url":"https://mm.example.com/plugins/lambda-apps/apps/hello/oauth2/remote/complete"}`, string(creq.Context.OAuth2))
 }

@@ -24,14 +24,30 @@ import (
 type rpcCounter struct {
 	mu sync.Mutex
 	n  map[string]int
+	// during, when set for a method, runs in it after it is counted (a
+	// test's hold on it).
+	during map[string]func()
 }
 
 func (c *rpcCounter) count(method string) func(mock.Arguments) {
 	return func(mock.Arguments) {
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		c.n[method]++
+		f := c.during[method]
+		c.mu.Unlock()
+		if f != nil {
+			f()
+		}
 	}
+}
+
+func (c *rpcCounter) hold(method string, f func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.during == nil {
+		c.during = map[string]func(){}
+	}
+	c.during[method] = f
 }
 
 func (c *rpcCounter) take() map[string]int {
@@ -153,10 +169,36 @@ func TestCallRPCBudget(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{
 		"HasPermissionToChannel": 1, // the user reads the channel
-		"HasPermissionToTeam":    1, // and is in the team
-		"GetUser":                1, // acting_user expanded
-		// The channel's team was read by the first call and is remembered.
+		"GetUser":                1, // acting_user expanded, read meanwhile
+		// The channel's team was read by the first call and is remembered;
+		// the channel being the team's, reading it stands for the team.
 	}, got)
+}
+
+// TestCallReadsTheUserWhileCheckingTheChannel: the acting user's read does
+// not wait for the channel's check (each is a round trip the user waits
+// for): the check is held until the read has started, which deadlocks (and
+// fails after 10 s) when they run one after the other.
+func TestCallReadsTheUserWhileCheckingTheChannel(t *testing.T) {
+	p, rpcs := budgetPlugin(t)
+	userRead := make(chan struct{})
+	var once sync.Once
+	rpcs.hold("GetUser", func() { once.Do(func() { close(userRead) }) })
+	overlapped := false
+	rpcs.hold("HasPermissionToChannel", func() {
+		select {
+		case <-userRead:
+			overlapped = true
+		case <-time.After(10 * time.Second):
+		}
+	})
+	body := `{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + budgetChannel + `","team_id":"` + budgetTeam + `"}}`
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
+	r.Header.Set("Mattermost-User-Id", budgetUser)
+	w := httptest.NewRecorder()
+	p.ServeHTTP(nil, w, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.True(t, overlapped, "the user was read only after the channel's check")
 }
 
 // TestCommandRPCBudget does the same for an app's slash command run in a
@@ -177,9 +219,8 @@ func TestCommandRPCBudget(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{
 		"HasPermissionToChannel": 1, // once for both calls
-		"HasPermissionToTeam":    1,
-		"GetChannel":             1,
-		"GetUser":                1, // acting_user expanded
+		"GetChannel":             1, // the channel's team (then remembered)
+		"GetUser":                1, // acting_user expanded, once for both calls
 		"SendEphemeralPost":      1, // the app's answer
 	}, got, "the first command in a channel: the bindings call and the command's call")
 }
