@@ -52,9 +52,18 @@ type loadResult struct {
 // processStats describes the plugin process.
 type processStats struct {
 	goroutines int
-	heapInuse  uint64
-	rssKB      uint64
+	// connGoroutines are the goroutines of idle keep-alive HTTP
+	// connections (two each: net/http's persistConn read and write
+	// loops): they stay after a load, for the next one, and close after
+	// the transport's idle timeout.
+	connGoroutines int
+	heapInuse      uint64
+	rssKB          uint64
 }
+
+// others is the goroutines that are not idle connections': a leak shows
+// there.
+func (p processStats) others() int { return p.goroutines - p.connGoroutines }
 
 // throughput drives each path with BENCH_CONCURRENCY callers (64) for
 // BENCH_LOAD_SECONDS (20), one path after the other, and records the
@@ -132,6 +141,7 @@ func (b *bench) stats(t *testing.T) processStats {
 	if m := totalRe.FindSubmatch(body); m != nil {
 		st.goroutines, _ = strconv.Atoi(string(m[1]))
 	}
+	st.connGoroutines = connGoroutines(body)
 	code, body = b.s.pluginGET(t, b.s.adminToken, "/api/v1/debug/pprof/heap?gc=1&debug=1")
 	require.Equal(t, http.StatusOK, code, "%s", body)
 	if m := heapInuseRe.FindSubmatch(body); m != nil {
@@ -139,6 +149,31 @@ func (b *bench) stats(t *testing.T) processStats {
 	}
 	st.rssKB = pluginRSS()
 	return st
+}
+
+// connGoroutines counts the goroutines of net/http's connections in a
+// goroutine profile (debug=1: groups of "N @ ..." with their frames).
+func connGoroutines(profile []byte) int {
+	n, group := 0, 0
+	inConn := false
+	flush := func() {
+		if inConn {
+			n += group
+		}
+		group, inConn = 0, false
+	}
+	for _, line := range strings.Split(string(profile), "\n") {
+		if count, rest, ok := strings.Cut(line, " @ "); ok && rest != "" {
+			flush()
+			group, _ = strconv.Atoi(count)
+			continue
+		}
+		if strings.Contains(line, "net/http.(*persistConn)") {
+			inConn = true
+		}
+	}
+	flush()
+	return n
 }
 
 // pluginRSS finds the plugin's process by its executable and reads VmRSS.
@@ -185,6 +220,18 @@ func printBenchReport(lat map[string][]time.Duration, load []loadResult) {
 	callCost := med("POST /api/v1/call") - med("bridge floor (POST /api/v1/ping)") - med("direct Invoke")
 	cmdCost := med("app command (/hello greet, until the ephemeral answer)") - med("plain plugin command (/apps help)") - med("direct Invoke")
 	ratio := float64(med("GET /bindings, 20 apps, cold")) / float64(med("GET /bindings, 1 app, cold"))
+	fmt.Println("\nInside the plugin (its Server-Timing steps, medians), and outside its handler:")
+	for _, k := range []string{"POST /api/v1/call", "GET /bindings, 1 app, cached", "GET /bindings, 1 app, cold", "GET /bindings, 20 apps, cached", "GET /bindings, 20 apps, cold"} {
+		var parts []string
+		for _, step := range []string{"read", "verify", "expand", "invoke", "apps", "answer", "plugin", "outside the plugin"} {
+			if d := lat[k+stepSep+step]; len(d) > 0 {
+				parts = append(parts, fmt.Sprintf("%s %s", step, msf(quantile(d, 0.5))))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Printf("  %-32s %s\n", k, strings.Join(parts, ", "))
+		}
+	}
 	fmt.Println("\nDerived (targets from issue 14):")
 	fmt.Printf("  app call beyond bridge floor + function:            %9s  (target ≤ 1 ms: %s)\n", msf(callCost), verdict(callCost <= time.Millisecond))
 	fmt.Printf("  app command beyond plain plugin command + function: %9s  (target ≤ 2 ms: %s)\n", msf(cmdCost), verdict(cmdCost <= 2*time.Millisecond))
@@ -206,8 +253,10 @@ func printBenchReport(lat map[string][]time.Duration, load []loadResult) {
 	call, again := load[len(load)-2], load[len(load)-1]
 	fmt.Printf("  /call throughput / ceiling (slower of no-op route and direct Invoke): %.0f%% (target ≥ 80%%: %s)\n",
 		100*call.rate/ceiling, verdict(call.rate >= 0.8*ceiling))
-	grew := again.statsTo.goroutines - call.statsTo.goroutines
-	fmt.Printf("  plugin goroutines after the first and the second /call run: %d, %d (no leak: %s); heap in use %.1f, %.1f MiB\n",
-		call.statsTo.goroutines, again.statsTo.goroutines, verdict(grew <= 4),
+	grew := again.statsTo.others() - call.statsTo.others()
+	fmt.Printf("  plugin goroutines after the first and the second /call run: %d, %d, of which idle HTTP connections' %d, %d;\n"+
+		"    the others %d, %d (no leak: %s); heap in use %.1f, %.1f MiB\n",
+		call.statsTo.goroutines, again.statsTo.goroutines, call.statsTo.connGoroutines, again.statsTo.connGoroutines,
+		call.statsTo.others(), again.statsTo.others(), verdict(grew <= 4),
 		float64(call.statsTo.heapInuse)/(1<<20), float64(again.statsTo.heapInuse)/(1<<20))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/awsclient"
 	"github.com/lambda-apps/lambda-apps/aws/awsnames"
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 // TestBenchThroughServer measures the call paths where users pay for them:
@@ -71,6 +72,8 @@ func TestBenchThroughServer(t *testing.T) {
 }
 
 type bench struct {
+	// steps is the plugin's Server-Timing of the last answer (nil: none).
+	steps    map[string]time.Duration
 	s        *stack
 	http     *http.Client
 	inv      *lambdainvoke.Client
@@ -132,6 +135,10 @@ func (b *bench) do(method, url string, body any, headers ...string) error {
 		return err
 	}
 	defer resp.Body.Close()
+	b.steps = nil
+	if h := resp.Header.Get(timing.HeaderName); h != "" {
+		b.steps = timing.Parse(h)
+	}
 	var out json.RawMessage
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	if resp.StatusCode != http.StatusOK {
@@ -207,6 +214,11 @@ func (b *bench) channels(t *testing.T, n int) []string {
 // interleave runs every path once per round, rounds times (after 20 warm-up
 // rounds), so that all paths see the same machine. once limits paths that
 // cannot repeat (cold bindings: one channel each).
+//
+// The plugin's steps of each answer that reports them (Server-Timing) are
+// kept in lat under "<path> ▸ <step>", and the time outside the plugin's
+// handler (the server, the bridge to the plugin, the client) under
+// "<path> ▸ outside the plugin".
 func (b *bench) interleave(t *testing.T, rounds int, paths []struct {
 	name string
 	run  func(i int) error
@@ -217,14 +229,23 @@ func (b *bench) interleave(t *testing.T, rounds int, paths []struct {
 			if n, ok := once[p.name]; ok && i >= n {
 				continue
 			}
+			b.steps = nil
 			t0 := time.Now()
 			require.NoError(t, p.run(i), p.name)
 			if d := time.Since(t0); i >= warmup || once[p.name] > 0 && i >= 5 {
 				lat[p.name] = append(lat[p.name], d)
+				for step, took := range b.steps {
+					lat[p.name+stepSep+step] = append(lat[p.name+stepSep+step], took)
+				}
+				if plugin, ok := b.steps["plugin"]; ok {
+					lat[p.name+stepSep+"outside the plugin"] = append(lat[p.name+stepSep+"outside the plugin"], d-plugin)
+				}
 			}
 		}
 	}
 }
+
+const stepSep = " ▸ "
 
 func quantile(d []time.Duration, q float64) time.Duration {
 	s := append([]time.Duration(nil), d...)

@@ -22,6 +22,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/aws/lambdainvoke"
 	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 // Errors a call can wrap; their kinds (package failure) decide the HTTP
@@ -155,6 +156,7 @@ func (s *Service) UserCall(ctx context.Context, userID string, creq *apps.CallRe
 		if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, &creq.Context); err != nil {
 			return nil, err
 		}
+		timing.Mark(ctx, "verify")
 	}
 	resp, err := s.call(ctx, app, creq, userID, true)
 	if err == nil && resp.RefreshBindings && s.Bindings != nil {
@@ -179,7 +181,8 @@ func (s *Service) BackgroundCall(ctx context.Context, app *store.InstalledApp, c
 }
 
 // prefetch starts the reads the call's expansion needs, while its context
-// is verified (Prefetcher): ex nil when the calls are not known yet.
+// is verified (Prefetcher): ex nil when the calls are not known yet;
+// userID "" only shares the reads of the calls made under the context.
 func (s *Service) prefetch(ctx context.Context, userID string, ex *apps.Expand) context.Context {
 	if p, ok := s.Expand.(Prefetcher); ok {
 		return p.Prefetch(ctx, userID, ex)
@@ -192,10 +195,12 @@ func (s *Service) call(ctx context.Context, app *store.InstalledApp, creq *apps.
 	if err != nil {
 		return nil, err
 	}
+	timing.Mark(ctx, "expand")
 	ctx, cancel := context.WithTimeout(ctx, s.Env.CallTimeout())
 	defer cancel()
 	start := time.Now()
 	resp, err := s.invoke(ctx, inv, app, fn, creq.Path, payload)
+	timing.Mark(ctx, "invoke")
 	s.logCall(app.ID(), creq.Path, fn, actingUserID, time.Since(start), resp, err)
 	return resp, err
 }

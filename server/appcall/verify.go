@@ -118,14 +118,22 @@ func verifiedOf(userID string, c *apps.Context) verified {
 
 // VerifyContext checks a user's call context once and returns a context
 // under which UserCall does not check the same call context again.
-// The calls that follow nearly always expand the acting user: its read is
-// started at once (Prefetcher) and shared by them.
+// The calls made under the returned context share their reads of users
+// (Prefetcher).
 func (s *Service) VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error) {
-	ctx = s.prefetch(ctx, userID, nil)
+	ctx = s.prefetch(ctx, "", nil)
 	if err := verifyContextWith(s.Mattermost, s.channelTeam, userID, c); err != nil {
 		return ctx, err
 	}
 	return context.WithValue(ctx, verifiedKey{}, verifiedOf(userID, c)), nil
+}
+
+// Prefetch starts reading the user in the background, for a request that
+// will call apps as them (a command, bindings not cached): those calls
+// nearly always expand the acting user, and the read then overlaps the
+// context's checks instead of following them. Call it before VerifyContext.
+func (s *Service) Prefetch(ctx context.Context, userID string) context.Context {
+	return s.prefetch(ctx, userID, nil)
 }
 
 // alreadyVerified reports whether ctx carries a verification of the same

@@ -36,8 +36,10 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 		return ephemeral(fmt.Sprintf("The app `%s` is disabled; a system admin can run `/apps enable %s`.", appID, appID))
 	}
 	// The command's context is checked once for the bindings call and the
-	// command's call (each would check it again).
+	// command's call (each would check it again); the user, whom the call
+	// will nearly always expand, is read meanwhile.
 	if v, ok := s.Calls.(contextVerifier); ok {
+		ctx = v.Prefetch(ctx, args.UserId)
 		if ctx, err = v.VerifyContext(ctx, args.UserId, &apps.Context{ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}); err != nil {
 			return s.fail(app, args.UserId, dialog.Where{AppID: appID, ChannelID: args.ChannelId, TeamID: args.TeamId, RootPostID: args.RootId}, failure.Message(err))
 		}
@@ -83,6 +85,7 @@ func (s *Service) Execute(ctx context.Context, args *model.CommandArgs) *model.C
 // (appcall.Service.VerifyContext).
 type contextVerifier interface {
 	VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error)
+	Prefetch(ctx context.Context, userID string) context.Context
 }
 
 func commandBinding(top []apps.Binding, trigger string) (apps.Binding, bool) {

@@ -10,6 +10,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 // Defaults.
@@ -43,6 +44,7 @@ type Logger interface {
 type Caller interface {
 	UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
 	VerifyContext(ctx context.Context, userID string, c *apps.Context) (context.Context, error)
+	Prefetch(ctx context.Context, userID string) context.Context
 	BackgroundCall(ctx context.Context, app *store.InstalledApp, creq *apps.CallRequest, actingUserID string) (*apps.CallResponse, error)
 }
 
@@ -122,23 +124,31 @@ func (s *Service) ForUser(ctx context.Context, w Where) ([]apps.Binding, error) 
 	if !userAgents[w.UserAgent] {
 		w.UserAgent = "webapp"
 	}
+	var enabled []*store.InstalledApp
+	uncached := false
+	for _, a := range s.Apps.List() {
+		if a.Enabled() && len(a.GrantedLocations) > 0 && a.Manifest.SupportsAWSLambda() {
+			enabled = append(enabled, a)
+			uncached = uncached || !s.cached(a, w)
+		}
+	}
+	if uncached { // apps will be called: read the user meanwhile
+		ctx = s.Calls.Prefetch(ctx, w.UserID)
+	}
 	ctx, err := s.Calls.VerifyContext(ctx, w.UserID, &apps.Context{ChannelID: w.ChannelID, TeamID: w.TeamID})
 	if err != nil {
 		return nil, err
 	}
-	var enabled []*store.InstalledApp
-	for _, a := range s.Apps.List() {
-		if a.Enabled() && len(a.GrantedLocations) > 0 && a.Manifest.SupportsAWSLambda() {
-			enabled = append(enabled, a)
-		}
-	}
+	timing.Mark(ctx, "verify")
+	defer timing.Mark(ctx, "apps")
+	calls := timing.Without(ctx) // in parallel: their steps are not the request's
 	results := make([][]apps.Binding, len(enabled))
 	var wg sync.WaitGroup
 	for i, a := range enabled {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b, problems, err := s.ForApp(ctx, a, w)
+			b, problems, err := s.ForApp(calls, a, w)
 			if err != nil {
 				s.Log.Debug("Left out an app's bindings (the call is logged by appcall)", "app_id", string(a.ID()), "error", err.Error())
 				return
@@ -158,7 +168,7 @@ func (s *Service) ForUser(ctx context.Context, w Where) ([]apps.Binding, error) 
 // that repeated commands or channel switches do not call the app each
 // time; problems are reported only when the app was called.
 func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) ([]apps.Binding, []Problem, error) {
-	key := fmt.Sprintf("%s|%s|%s|%s|%s|%t", app.ID(), w.UserID, w.ChannelID, w.TeamID, w.UserAgent, w.Background)
+	key := cacheKey(app, w)
 	now := s.Now()
 	s.mu.Lock()
 	e, ok := s.cache[key]
@@ -185,6 +195,19 @@ func (s *Service) ForApp(ctx context.Context, app *store.InstalledApp, w Where) 
 	s.cache[key] = cacheEntry{userID: w.UserID, bindings: out, expires: now.Add(s.TTL)}
 	s.mu.Unlock()
 	return out, problems, nil
+}
+
+func cacheKey(app *store.InstalledApp, w Where) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%t", app.ID(), w.UserID, w.ChannelID, w.TeamID, w.UserAgent, w.Background)
+}
+
+// cached reports whether app's answer for w is cached (and not expired).
+func (s *Service) cached(app *store.InstalledApp, w Where) bool {
+	key, now := cacheKey(app, w), s.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.cache[key]
+	return ok && now.Before(e.expires)
 }
 
 // fetch calls one app's bindings call and cleans the answer.

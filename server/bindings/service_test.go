@@ -17,7 +17,15 @@ import (
 
 // countingCaller answers every call with one channel-header binding; user
 // "mallory" may use no channel.
-type countingCaller struct{ calls, userCalls, verified int }
+type countingCaller struct {
+	calls, userCalls, verified int
+	prefetched                 []string // users read ahead
+}
+
+func (c *countingCaller) Prefetch(ctx context.Context, userID string) context.Context {
+	c.prefetched = append(c.prefetched, userID)
+	return ctx
+}
 
 func (c *countingCaller) VerifyContext(ctx context.Context, userID string, _ *apps.Context) (context.Context, error) {
 	c.verified++
@@ -61,6 +69,7 @@ func TestForAppCachesPerAppUserAndChannel(t *testing.T) {
 	_, _, err = s.ForApp(context.Background(), app, w)
 	require.NoError(t, err)
 	assert.Equal(t, 1, caller.calls, "answers are reused within the TTL")
+	assert.Equal(t, []string{"u1"}, caller.prefetched, "the user is read ahead only when an app will be called")
 	assert.Equal(t, 1, caller.userCalls, "a user's bindings are a user call, with its checks")
 
 	_, _ = s.ForUser(context.Background(), Where{UserID: "u2", ChannelID: "c1", UserAgent: "webapp"})

@@ -59,11 +59,11 @@ func (us *users) read(userID string, background bool) *userRead {
 }
 
 // Prefetch returns a context under which Expand reads each user once and
-// shares the read, and starts reading userID in the background when a call
-// with ex would expand them (ex nil: a request whose calls are not known
-// yet, such as a command's or a bindings request, which nearly always
-// expand the acting user). The users an Expander reads are never changed
-// by it, so sharing them between parallel calls is safe.
+// shares the read, and starts reading userID ("" for none) in the
+// background when a call with ex would expand them (ex nil: a request whose
+// calls are not known yet, such as a command's or a bindings request, which
+// nearly always expand the acting user). The users an Expander reads are
+// never changed by it, so sharing them between parallel calls is safe.
 func (e *Expander) Prefetch(ctx context.Context, userID string, ex *apps.Expand) context.Context {
 	us, ok := ctx.Value(usersKey{}).(*users)
 	if !ok {

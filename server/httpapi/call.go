@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/failure"
 	"github.com/lambda-apps/lambda-apps/server/httpjson"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 // maxCallRequest bounds a client's call request (Lambda's synchronous limit).
@@ -21,22 +23,36 @@ const maxCallRequest = lambdainvoke.MaxSyncPayload
 // gets 200 with {"type":"error"} (the call itself was carried out). Either
 // way the body is a CallResponse.
 func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallRequest))
+	ctx, steps := timing.Start(r.Context())
+	resp, code, err := a.call(ctx, w, r)
+	timing.Mark(ctx, "answer")
+	// Each step's time for the user's developer tools (and make bench-e2e);
+	// the header goes out with the body, in the same round trip.
+	w.Header().Set(timing.HeaderName, steps.Header())
 	if err != nil {
-		writeCallError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the call request is larger than %d bytes", maxCallRequest))
-		return
-	}
-	creq, err := apps.DecodeCallRequest(body)
-	if err != nil {
-		writeCallError(w, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err))
-		return
-	}
-	resp, err := a.Calls.UserCall(r.Context(), UserID(r), creq)
-	if err != nil { // appcall logged the call
-		writeCallError(w, callErrorStatus(err), err)
+		writeCallError(w, code, err)
 		return
 	}
 	httpjson.Write(w, http.StatusOK, resp)
+}
+
+// call reads the call request of r and makes the call: the app's answer,
+// or the status and error to answer.
+func (a *api) call(ctx context.Context, w http.ResponseWriter, r *http.Request) (*apps.CallResponse, int, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallRequest))
+	if err != nil {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("the call request is larger than %d bytes", maxCallRequest)
+	}
+	creq, err := apps.DecodeCallRequest(body)
+	if err != nil {
+		return nil, http.StatusBadRequest, fmt.Errorf("the call request is not valid JSON: %w", err)
+	}
+	timing.Mark(ctx, "read")
+	resp, err := a.Calls.UserCall(ctx, UserID(r), creq)
+	if err != nil { // appcall logged the call
+		return nil, callErrorStatus(err), err
+	}
+	return resp, http.StatusOK, nil
 }
 
 // callErrorStatus is the status of a failed call: the kind's status for a

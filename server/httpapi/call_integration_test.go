@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appcall"
 	"github.com/lambda-apps/lambda-apps/server/httpapi"
 	"github.com/lambda-apps/lambda-apps/server/store"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 type nopLog struct{}
@@ -122,6 +124,35 @@ func TestCallsToSampleAppOnLambdaLocal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCallReportsItsSteps: the answer's Server-Timing header has the
+// plugin's steps of the call, in order, and they fit in the whole; a refused
+// call has the steps it went through.
+func TestCallReportsItsSteps(t *testing.T) {
+	cs := newCallStack(t, 2)
+	send := func(channel string) http.Header {
+		body := `{"path":"/greet","values":{"name":"x"},"context":{"app_id":"hello-lambda","channel_id":"` + channel + `"}}`
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
+		req.Header.Set(httpapi.UserIDHeader, "user-1")
+		w := httptest.NewRecorder()
+		cs.router.ServeHTTP(w, req)
+		return w.Header()
+	}
+	h := send("ch").Get(timing.HeaderName)
+	var names []string
+	for _, e := range strings.Split(h, ", ") {
+		name, _, _ := strings.Cut(e, ";")
+		names = append(names, name)
+	}
+	assert.Equal(t, []string{"read", "verify", "expand", "invoke", "answer", "plugin"}, names, h)
+	steps := timing.Parse(h)
+	assert.Positive(t, steps["invoke"], "the function ran")
+	assert.GreaterOrEqual(t, steps["plugin"], steps["read"]+steps["verify"]+steps["expand"]+steps["invoke"], h)
+
+	refused := timing.Parse(send("not-mine").Get(timing.HeaderName))
+	assert.Contains(t, refused, "read")
+	assert.NotContains(t, refused, "invoke", "nothing was invoked")
 }
 
 func TestThrottledCallsAreRetriedThenReported(t *testing.T) {

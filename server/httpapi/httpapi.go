@@ -22,6 +22,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/httpjson"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 // UserIDHeader is set by the Mattermost server on authenticated requests.
@@ -183,7 +184,9 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 		UserID: UserID(r), ChannelID: q.Get("channel_id"), TeamID: q.Get("team_id"),
 		UserAgent: firstNonEmpty(q.Get("user_agent_type"), q.Get("user_agent"), "webapp"),
 	}
-	list, err := a.Bindings.ForUser(r.Context(), where)
+	ctx, steps := timing.Start(r.Context())
+	list, err := a.Bindings.ForUser(ctx, where)
+	w.Header().Set(timing.HeaderName, steps.Header())
 	if err != nil {
 		httpjson.Failure(w, err)
 		return
