@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"io"
+	"errors"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -73,12 +73,12 @@ func (a *api) failure(w http.ResponseWriter, r *http.Request, err error) {
 // readValue reads a value an app stores: at most appservices.MaxValueSize
 // bytes (413 above).
 func readValue(r *http.Request) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, appservices.MaxValueSize+1))
+	data, err := httpjson.ReadBody(r, appservices.MaxValueSize)
+	if errors.Is(err, httpjson.ErrTooLarge) {
+		return nil, appservices.ErrTooLarge
+	}
 	if err != nil {
 		return nil, failure.Hide(failure.BadRequest, "could not read the request body", err)
-	}
-	if len(data) > appservices.MaxValueSize {
-		return nil, appservices.ErrTooLarge
 	}
 	return data, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/lambda-apps/lambda-apps/apps"
@@ -39,9 +38,12 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 // call reads the call request of r and makes the call: the app's answer,
 // or the status and error to answer.
 func (a *api) call(ctx context.Context, w http.ResponseWriter, r *http.Request) (*apps.CallResponse, int, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallRequest))
-	if err != nil {
+	body, err := httpjson.ReadBody(r, maxCallRequest)
+	if errors.Is(err, httpjson.ErrTooLarge) {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("the call request is larger than %d bytes", maxCallRequest)
+	}
+	if err != nil {
+		return nil, http.StatusBadRequest, err
 	}
 	creq, err := apps.DecodeCallRequest(body)
 	if err != nil {

@@ -10,7 +10,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -205,7 +204,7 @@ func firstNonEmpty(values ...string) string {
 
 func (a *api) postDialog(w http.ResponseWriter, r *http.Request) {
 	var req model.SubmitDialogRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+	if err := httpjson.DecodeBody(r, 1<<20, &req); err != nil {
 		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("not a dialog submission: %w", err))
 		return
 	}

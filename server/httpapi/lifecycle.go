@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/lambda-apps/lambda-apps/apps"
@@ -51,10 +49,7 @@ type consentRequired struct {
 func (a *api) lifecycle(step string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req lifecycleRequest
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
-		if err == nil {
-			err = json.Unmarshal(body, &req)
-		}
+		err := httpjson.DecodeBody(r, 64<<10, &req)
 		if err != nil {
 			httpjson.Error(w, http.StatusBadRequest, fmt.Errorf(`expected {"app_id": "...", "version": "..."}: %w`, err))
 			return

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,7 +40,7 @@ func (a *api) getLookup(w http.ResponseWriter, r *http.Request) {
 // shows no choices); the failure is logged.
 func (a *api) postDialogLookup(w http.ResponseWriter, r *http.Request) {
 	var req model.SubmitDialogRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+	if err := httpjson.DecodeBody(r, 1<<20, &req); err != nil {
 		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("not a dialog lookup: %w", err))
 		return
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,7 +27,7 @@ func (a *api) postAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req model.PostActionIntegrationRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+	if err := httpjson.DecodeBody(r, 64<<10, &req); err != nil {
 		httpjson.Error(w, http.StatusBadRequest, fmt.Errorf("not an interactive message action: %w", err))
 		return
 	}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -40,7 +39,7 @@ func (a *api) subscriptions(w http.ResponseWriter) bool {
 
 func decodeSubscription(w http.ResponseWriter, r *http.Request) (apps.Subscription, error) {
 	var sub apps.Subscription
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSubscriptionSize)).Decode(&sub); err != nil {
+	if err := httpjson.DecodeBody(r, maxSubscriptionSize, &sub); err != nil {
 		return sub, failure.New(failure.BadRequest, fmt.Sprintf("not a subscription (JSON with subject, channel_id or team_id, and call; at most %d KB): %v", maxSubscriptionSize>>10, err))
 	}
 	return sub, nil

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"path"
 	"strings"
@@ -86,10 +85,9 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, appID apps.AppID
 		httpjson.Error(w, http.StatusUnauthorized, err)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := httpjson.ReadBody(r, MaxBodyBytes)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.Is(err, httpjson.ErrTooLarge) {
 			httpjson.Error(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the webhook body is over %d KB, the most an app can receive asynchronously", MaxBodyBytes>>10))
 			return
 		}
