@@ -68,8 +68,38 @@ func TestBenchThroughServer(t *testing.T) {
 	b.uninstallCopies(t, 19)
 
 	load := b.throughput(t)
+
+	// Apps whose bindings wait on their own service (the network, not this
+	// machine's 2 cores, which the sample's 20 function processes share):
+	// one alone, then twenty, the sample app disabled meanwhile.
+	b.lifecycle(t, "disable", helloID)
+	b.deployWaiting(t, 1, 1)
+	coldW1 := b.channels(t, samples/8+5)
+	paths1 := []struct {
+		name string
+		run  func(i int) error
+	}{{waiting1, func(i int) error { return b.bindings(coldW1[i%len(coldW1)]) }}}
+	b.interleave(t, len(coldW1), paths1, lat, map[string]int{waiting1: len(coldW1) - 5})
+	b.deployWaiting(t, 2, 20)
+	coldW20 := b.channels(t, samples/8+5)
+	paths20w := []struct {
+		name string
+		run  func(i int) error
+	}{{waiting20, func(i int) error { return b.bindings(coldW20[i%len(coldW20)]) }}}
+	b.interleave(t, len(coldW20), paths20w, lat, map[string]int{waiting20: len(coldW20) - 5})
+	b.uninstallWaiting(t, 20)
+	b.lifecycle(t, "enable", helloID)
+
 	printBenchReport(lat, load)
 }
+
+// bindingsWaitMS is how long the waiting copies' bindings call waits.
+const bindingsWaitMS = 50
+
+var (
+	waiting1  = fmt.Sprintf("GET /bindings, 1 app waiting %d ms, cold", bindingsWaitMS)
+	waiting20 = fmt.Sprintf("GET /bindings, 20 apps waiting %d ms, cold", bindingsWaitMS)
+)
 
 type bench struct {
 	// steps is the plugin's Server-Timing of the last answer (nil: none).

@@ -16,7 +16,7 @@ import (
 // deployHelloAs deploys and installs a copy of the sample app under another
 // ID (its bundle's manifest rewritten): a second app with functions of its
 // own, for tests and measurements that need several apps.
-func deployHelloAs(t *testing.T, appID, displayName string) {
+func deployHelloAs(t *testing.T, appID, displayName string, edits ...func(manifest map[string]any)) {
 	t.Helper()
 	src, err := zip.OpenReader(helloBundle)
 	require.NoError(t, err)
@@ -35,6 +35,9 @@ func deployHelloAs(t *testing.T, appID, displayName string) {
 			var m map[string]any
 			require.NoError(t, json.Unmarshal(data, &m))
 			m["app_id"], m["display_name"] = appID, displayName
+			for _, edit := range edits {
+				edit(m)
+			}
 			data, err = json.Marshal(m)
 			require.NoError(t, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/assert"
@@ -148,11 +149,36 @@ func TestTeamOfTheCallFollowsTheChannel(t *testing.T) {
 	code, resp = call(map[string]string{"channel_id": dm.Id, "team_id": team.Id})
 	require.Equal(t, http.StatusOK, code, "a DM with a team the user is on: %+v", resp)
 
+	// Leaving a private channel: the plugin remembered for readcache.TTL
+	// (10 s) that the user reads it, and forgets it when the server's
+	// UserHasLeftChannel hook runs (asynchronously, right after the
+	// removal); refused well before the TTL.
+	ch2, _, err := admin.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: "e2e-other-" + model.NewId()[:6], DisplayName: "Other 2", Type: model.ChannelTypePrivate})
+	require.NoError(t, err)
+	_, _, err = admin.AddChannelMember(ctx, ch2.Id, me.Id)
+	require.NoError(t, err)
+	code, resp = call(map[string]string{"channel_id": ch2.Id, "team_id": team.Id})
+	require.Equal(t, http.StatusOK, code, "%+v", resp)
+	_, err = admin.RemoveUserFromChannel(ctx, ch2.Id, me.Id)
+	require.NoError(t, err)
+	refusedSoon := func(c map[string]string, field, what string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			code, resp := call(c)
+			if code == http.StatusForbidden {
+				assert.Contains(t, resp.Error, "context."+field, what)
+				return
+			}
+			require.True(t, time.Now().Before(deadline), "%s: still %d after 5 s: %+v", what, code, resp)
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	refusedSoon(map[string]string{"channel_id": ch2.Id, "team_id": team.Id}, "channel_id", "the channel after leaving it")
+
 	_, err = admin.RemoveTeamMember(ctx, team.Id, me.Id)
 	require.NoError(t, err)
-	code, resp = call(map[string]string{"channel_id": ch.Id, "team_id": team.Id})
-	assert.Equal(t, http.StatusForbidden, code, "the team's channel after leaving the team: %+v", resp)
-	assert.Contains(t, resp.Error, "context.channel_id")
+	refusedSoon(map[string]string{"channel_id": ch.Id, "team_id": team.Id}, "channel_id", "the team's channel after leaving the team")
 	code, resp = call(map[string]string{"channel_id": dm.Id, "team_id": team.Id})
 	assert.Equal(t, http.StatusForbidden, code, "a DM with a team the user left: %+v", resp)
 	assert.Contains(t, resp.Error, "context.team_id")

@@ -14,9 +14,24 @@ import (
 // expandActingUser is the expansion every user-facing call asks for.
 var expandActingUser = &apps.Expand{ActingUser: apps.ExpandSummary}
 
+// maxBindingsWait bounds how long a bindings call's state may ask to wait.
+const maxBindingsWait = 5 * time.Second
+
 // bindings puts the app on the slash command, the channel header, the post
-// menu and the App Bar.
-func bindings(context.Context, request) apps.CallResponse {
+// menu and the App Bar. When the manifest's bindings call has a state
+// {"wait_ms": N}, it first waits N ms (at most 5 s), as an app does that
+// asks its own service which bindings a user gets (benchmarks of many apps
+// whose bindings wait on the network rather than the CPU).
+func bindings(ctx context.Context, req request) apps.CallResponse {
+	if st, ok := req.State.(map[string]any); ok {
+		if ms, ok := st["wait_ms"].(float64); ok && ms > 0 {
+			wait := min(time.Duration(ms*float64(time.Millisecond)), maxBindingsWait)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+	}
 	greetCall := &apps.Call{Path: "/greet", Expand: expandActingUser}
 	return apps.NewDataResponse([]apps.Binding{
 		{

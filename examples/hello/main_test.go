@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/stretchr/testify/assert"
@@ -227,6 +228,23 @@ func TestBindings(t *testing.T) {
 	  {"location":"/app_bar","bindings":[{"location":"hello","label":"Hello Lambda","icon":"icon.png",
 	    "submit":{"path":"/greet","expand":{"acting_user":"summary"}}}]}]}`
 	assert.JSONEq(t, want, body)
+}
+
+// TestBindingsWaitAsTheirStateSays: a bindings call whose state asks for a
+// wait answers the same bindings after it (the wait is the behaviour under
+// test, not a speed); other states do not wait.
+func TestBindingsWaitAsTheirStateSays(t *testing.T) {
+	_, _, plain := call(t, "/bindings", withUser(nil))
+	for _, state := range []any{map[string]any{"wait_ms": 30}, map[string]any{"wait_ms": "30"}, "x", map[string]any{"wait_ms": -5}} {
+		req := withUser(nil)
+		req.State = state
+		start := time.Now()
+		_, _, body := call(t, "/bindings", req)
+		assert.JSONEq(t, plain, body, "%v", state)
+		if m, ok := state.(map[string]any); ok && m["wait_ms"] == 30 {
+			assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond, "it waited")
+		}
+	}
 }
 
 func TestEventHandling(t *testing.T) {

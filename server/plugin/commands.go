@@ -67,7 +67,7 @@ func (c commandAPI) SendEphemeralPost(userID string, post *model.Post) {
 }
 
 func (c commandAPI) CanReadChannel(userID, channelID string) bool {
-	return mattermost{c.p.client}.CanReadChannel(userID, channelID)
+	return c.p.mm().CanReadChannel(userID, channelID)
 }
 
 func (c commandAPI) UserID(name string) (string, error) {

@@ -1,8 +1,12 @@
 package plugin
 
 import (
+	"encoding/json"
+
 	"github.com/mattermost/mattermost/server/public/model"
 	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
+
+	"github.com/lambda-apps/lambda-apps/server/readcache"
 )
 
 // The server's hooks that apps can subscribe to (server/subscriptions).
@@ -22,9 +26,14 @@ func (p *Plugin) UserHasJoinedChannel(_ *mmplugin.Context, m *model.ChannelMembe
 	}
 }
 
-// UserHasLeftChannel reports user_left_channel (and bot_left_channel).
+// UserHasLeftChannel reports user_left_channel (and bot_left_channel), and
+// forgets that the user may read the channel.
 func (p *Plugin) UserHasLeftChannel(_ *mmplugin.Context, m *model.ChannelMember, _ *model.User) {
-	if p.subs != nil && m != nil {
+	if m == nil {
+		return
+	}
+	p.revokeRead(m.UserId, m.ChannelId)
+	if p.subs != nil {
 		p.subs.UserChannel(m, false)
 	}
 }
@@ -36,10 +45,48 @@ func (p *Plugin) UserHasJoinedTeam(_ *mmplugin.Context, m *model.TeamMember, _ *
 	}
 }
 
-// UserHasLeftTeam reports user_left_team (and bot_left_team).
+// UserHasLeftTeam reports user_left_team (and bot_left_team), and forgets
+// which channels the user may read (the server removed them from the
+// team's channels without a UserHasLeftChannel for each).
 func (p *Plugin) UserHasLeftTeam(_ *mmplugin.Context, m *model.TeamMember, _ *model.User) {
-	if p.subs != nil && m != nil {
+	if m == nil {
+		return
+	}
+	p.revokeRead(m.UserId, "")
+	if p.subs != nil {
 		p.subs.UserTeam(m, false)
+	}
+}
+
+// UserHasBeenDeactivated forgets which channels the user may read.
+func (p *Plugin) UserHasBeenDeactivated(_ *mmplugin.Context, user *model.User) {
+	if user != nil {
+		p.revokeRead(user.Id, "")
+	}
+}
+
+// readRevoked is the data of eventReadRevoked: ChannelID "" for all of the
+// user's channels.
+type readRevoked struct {
+	UserID    string `json:"user_id"`
+	ChannelID string `json:"channel_id,omitempty"`
+}
+
+// revokeRead forgets that userID may read channelID ("" every channel), on
+// this node and, through a cluster event, on the others.
+func (p *Plugin) revokeRead(userID, channelID string) {
+	if p.readable == nil || userID == "" {
+		return
+	}
+	p.readable.Forget(userID, channelID)
+	data, err := json.Marshal(readRevoked{UserID: userID, ChannelID: channelID})
+	if err == nil {
+		err = p.API.PublishPluginClusterEvent(model.PluginClusterEvent{Id: eventReadRevoked, Data: data},
+			model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable})
+	}
+	if err != nil {
+		p.client.Log.Warn("Could not tell the other cluster nodes that a user left a channel or team; they forget it within the cache's lifetime",
+			"user_id", userID, "channel_id", channelID, "ttl", readcache.TTL.String(), "error", err.Error())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/apps"
 	"github.com/lambda-apps/lambda-apps/server/appservices"
 	"github.com/lambda-apps/lambda-apps/server/install"
+	"github.com/lambda-apps/lambda-apps/server/readcache"
 )
 
 // mattermostAPI adapts pluginapi to install.MattermostAPI.
@@ -50,8 +51,12 @@ func (m mattermostAPI) SetProfileImage(userID string, data []byte) error {
 }
 
 // mattermost adapts pluginapi to what the services read of Mattermost
-// (expand.API, appcall.ContextAPI, httpapi.Admins).
-type mattermost struct{ c *pluginapi.Client }
+// (expand.API, appcall.ContextAPI, httpapi.Admins). readable, when set,
+// remembers granted read permissions on channels (readcache).
+type mattermost struct {
+	c        *pluginapi.Client
+	readable *readcache.Cache
+}
 
 func (e mattermost) IsSystemAdmin(userID string) bool {
 	return userID != "" && e.c.User.HasPermissionTo(userID, model.PermissionManageSystem)
@@ -71,7 +76,14 @@ func (e mattermost) GetTeamMember(teamID, userID string) (*model.TeamMember, err
 }
 
 func (e mattermost) CanReadChannel(userID, channelID string) bool {
-	return e.c.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
+	if e.readable != nil && e.readable.Allowed(userID, channelID) {
+		return true
+	}
+	ok := e.c.User.HasPermissionToChannel(userID, channelID, model.PermissionReadChannel)
+	if ok && e.readable != nil {
+		e.readable.Remember(userID, channelID)
+	}
+	return ok
 }
 
 func (e mattermost) CanViewTeam(userID, teamID string) bool {

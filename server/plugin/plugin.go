@@ -4,6 +4,7 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -33,6 +34,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/install"
 	"github.com/lambda-apps/lambda-apps/server/oauth2flow"
 	"github.com/lambda-apps/lambda-apps/server/postbindings"
+	"github.com/lambda-apps/lambda-apps/server/readcache"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -50,6 +52,8 @@ const (
 	eventAppsChanged    = "apps_changed"
 	// eventSubscriptionsChanged: an app subscribed or unsubscribed.
 	eventSubscriptionsChanged = "subscriptions_changed"
+	// eventReadRevoked: a user left a channel or a team (readRevoked).
+	eventReadRevoked = "read_revoked"
 	// eventRefreshBindings is the websocket event (clients see
 	// "custom_lambda-apps_refresh_bindings").
 	eventRefreshBindings = "refresh_bindings"
@@ -74,6 +78,9 @@ type Plugin struct {
 	command     *command.Handler
 	inPost      *postbindings.Service
 	router      http.Handler
+	// readable remembers granted read permissions on channels; the hooks
+	// of users leaving drop them (hooks.go).
+	readable *readcache.Cache
 
 	mu   sync.Mutex
 	stop context.CancelFunc
@@ -133,7 +140,8 @@ func (p *Plugin) wire() error {
 	if err := p.apps.Reload(); err != nil {
 		return fmt.Errorf("load the installed apps: %w", err)
 	}
-	mm := mattermost{p.client}
+	p.readable = readcache.New(readcache.TTL, nil)
+	mm := p.mm()
 	p.tokens = &tokens.Issuer{API: sessionAPI{p.client}, KV: &p.client.KV, Log: log, Lifetime: p.env.TokenLifetime}
 	expander := expand.New(mm, p.tokens)
 	expander.WebhookSecret = p.apps.WebhookSecret
@@ -239,6 +247,13 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		p.binds.Invalidate() // apps may have been redeployed
 	case eventSubscriptionsChanged:
 		p.subs.Invalidate()
+	case eventReadRevoked:
+		var r readRevoked
+		if err := json.Unmarshal(ev.Data, &r); err != nil || r.UserID == "" {
+			p.readable.Clear() // cannot tell whose: forget everyone's
+			return
+		}
+		p.readable.Forget(r.UserID, r.ChannelID)
 	case eventAppsChanged:
 		if err := p.apps.Reload(); err != nil {
 			p.client.Log.Warn("Could not reload the installed apps", "error", err.Error())
@@ -250,6 +265,9 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 		go p.appCommands.SyncAll(context.Background())
 	}
 }
+
+// mm is the plugin's reader of Mattermost.
+func (p *Plugin) mm() mattermost { return mattermost{c: p.client, readable: p.readable} }
 
 // forgetUninstalledStats drops the call counts of apps that are no longer
 // installed.

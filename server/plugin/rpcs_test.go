@@ -105,6 +105,7 @@ func budgetPlugin(t *testing.T) (*Plugin, *rpcCounter) {
 	site := "http://mm.example.com"
 	on("GetConfig").Return(&model.Config{ServiceSettings: model.ServiceSettings{SiteURL: &site}})
 	on("HasPermissionToChannel", user, channel, model.PermissionReadChannel).Return(true)
+	on("HasPermissionToChannel", user, mock.Anything, model.PermissionReadChannel).Return(false)
 	on("HasPermissionToTeam", user, team, model.PermissionViewTeam).Return(true)
 	on("GetChannel", channel).Return(&model.Channel{Id: channel, TeamId: team, Type: model.ChannelTypeOpen}, nil)
 	on("GetUser", user).Return(&model.User{Id: user, Username: "alice"}, nil)
@@ -168,11 +169,62 @@ func TestCallRPCBudget(t *testing.T) {
 		delete(got, level) // written later, off the call's path (asynclog)
 	}
 	assert.Equal(t, map[string]int{
-		"HasPermissionToChannel": 1, // the user reads the channel
-		"GetUser":                1, // acting_user expanded, read meanwhile
-		// The channel's team was read by the first call and is remembered;
-		// the channel being the team's, reading it stands for the team.
+		"GetUser": 1, // acting_user expanded
+		// The first call found that the user reads the channel, and its
+		// team: both are remembered (readcache, channelTeams); the channel
+		// being the team's, reading it stands for the team.
 	}, got)
+}
+
+// TestReadPermissionIsRememberedUntilTheUserLeaves: a granted read
+// permission saves the next calls' round trip until the user leaves the
+// channel or its team (on this node, or another one's cluster event); a
+// refusal is never remembered.
+func TestReadPermissionIsRememberedUntilTheUserLeaves(t *testing.T) {
+	p, rpcs := budgetPlugin(t)
+	call := func(channel string) int {
+		body := `{"path":"/greet","context":{"app_id":"hello","channel_id":"` + channel + `"}}`
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
+		r.Header.Set("Mattermost-User-Id", budgetUser)
+		w := httptest.NewRecorder()
+		p.ServeHTTP(nil, w, r)
+		return w.Code
+	}
+	checks := func() int { return rpcs.take()["HasPermissionToChannel"] }
+	require.Equal(t, http.StatusOK, call(budgetChannel))
+	require.Equal(t, 1, checks())
+	require.Equal(t, http.StatusOK, call(budgetChannel))
+	require.Equal(t, 0, checks(), "remembered")
+
+	for _, leave := range []struct {
+		name string
+		do   func()
+	}{
+		{"left the channel", func() {
+			p.UserHasLeftChannel(nil, &model.ChannelMember{UserId: budgetUser, ChannelId: budgetChannel}, nil)
+		}},
+		{"left the team", func() {
+			p.UserHasLeftTeam(nil, &model.TeamMember{UserId: budgetUser, TeamId: budgetTeam}, nil)
+		}},
+		{"deactivated", func() { p.UserHasBeenDeactivated(nil, &model.User{Id: budgetUser}) }},
+		{"left on another node", func() {
+			p.OnPluginClusterEvent(nil, model.PluginClusterEvent{Id: eventReadRevoked, Data: []byte(`{"user_id":"` + budgetUser + `"}`)})
+		}},
+	} {
+		rpcs.take()
+		leave.do()
+		if leave.name != "left on another node" {
+			assert.Equal(t, 1, rpcs.take()["PublishPluginClusterEvent"], "%s: the other nodes are told", leave.name)
+		}
+		require.Equal(t, http.StatusOK, call(budgetChannel))
+		assert.Equal(t, 1, checks(), "%s: asked again", leave.name)
+	}
+
+	const unreadable = "dddddddddddddddddddddddddd"
+	for range 2 {
+		require.Equal(t, http.StatusForbidden, call(unreadable))
+		assert.Equal(t, 1, checks(), "a refusal is asked again each time")
+	}
 }
 
 // TestCallReadsTheUserWhileCheckingTheChannel: the acting user's read does
