@@ -27,6 +27,9 @@ type Admins interface {
 // user's call happens there.
 type Calls interface {
 	UserCall(ctx context.Context, userID string, creq *apps.CallRequest) (*apps.CallResponse, error)
+	// Prefetch starts reading the user, whom calls nearly always expand,
+	// before the request's body is read.
+	Prefetch(ctx context.Context, userID string) context.Context
 }
 
 // Bindings gives a user's bindings of every enabled app (bindings.Service).

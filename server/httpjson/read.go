@@ -14,12 +14,13 @@ var ErrTooLarge = errors.New("request body too large")
 
 // ReadBody reads r's body, at most limit bytes (ErrTooLarge beyond).
 //
-// In a plugin every Read of a request body is a round trip to the server,
-// and a reader that does not know the length learns the end of the body
-// only from one more Read. So when the request says how long its body is
-// (Content-Length; the plugin bridge drops r.ContentLength but keeps the
-// header), exactly that many bytes are read, in one round trip, and a body
-// announced over the limit is refused without reading it.
+// In a plugin every Read of a request body asks the server for that many
+// bytes (a round trip), and a reader that does not know the length reads in
+// growing pieces (io.ReadAll: 512 bytes, then more), a round trip each. So
+// when the request says how long its body is (Content-Length; the plugin
+// bridge drops r.ContentLength but keeps the header), exactly that many
+// bytes are asked for at once, and a body announced over the limit is
+// refused without reading it.
 func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -169,11 +170,48 @@ func TestCallRPCBudget(t *testing.T) {
 		delete(got, level) // written later, off the call's path (asynclog)
 	}
 	assert.Equal(t, map[string]int{
-		"GetUser": 1, // acting_user expanded
+		"GetUser": 1, // acting_user expanded (read from the start: calls nearly always expand it)
 		// The first call found that the user reads the channel, and its
 		// team: both are remembered (readcache, channelTeams); the channel
 		// being the team's, reading it stands for the team.
 	}, got)
+}
+
+// gatedBody is a request body whose first Read waits (at most 10 s) until
+// gate is closed: in a plugin reading the body is a round trip to the
+// server, which the acting user's read can overlap.
+type gatedBody struct {
+	r          io.Reader
+	gate       <-chan struct{}
+	once       sync.Once
+	overlapped bool
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	b.once.Do(func() {
+		select {
+		case <-b.gate:
+			b.overlapped = true
+		case <-time.After(10 * time.Second):
+		}
+	})
+	return b.r.Read(p)
+}
+
+// TestCallReadsTheUserWhileReadingTheBody: the acting user's read starts
+// before the call's body is read.
+func TestCallReadsTheUserWhileReadingTheBody(t *testing.T) {
+	p, rpcs := budgetPlugin(t)
+	userRead := make(chan struct{})
+	var once sync.Once
+	rpcs.hold("GetUser", func() { once.Do(func() { close(userRead) }) })
+	body := &gatedBody{gate: userRead, r: strings.NewReader(`{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + budgetChannel + `"}}`)}
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/call", body)
+	r.Header.Set("Mattermost-User-Id", budgetUser)
+	w := httptest.NewRecorder()
+	p.ServeHTTP(nil, w, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.True(t, body.overlapped, "the user was read only after the body")
 }
 
 // TestReadPermissionIsRememberedUntilTheUserLeaves: a granted read
