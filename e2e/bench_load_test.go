@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,6 +64,10 @@ func (b *bench) lifecycle(t *testing.T, step, appID string) {
 
 // loadResult is one path under concurrent load.
 type loadResult struct {
+	// cpu is the CPU time each program on the machine used per request
+	// (the e2e stack is alone on it: the server, the plugin, PostgreSQL,
+	// lambda-local and the functions, moto, and this test).
+	cpu       map[string]time.Duration
 	name      string
 	rate      float64 // successful requests per second
 	p50, p99  time.Duration
@@ -109,6 +114,7 @@ func (b *bench) throughput(t *testing.T) []loadResult {
 	var out []loadResult
 	for _, p := range paths {
 		res := loadResult{name: p.name, statsFrom: b.stats(t)}
+		cpu0 := cpuByProgram()
 		var mu sync.Mutex
 		var lat []time.Duration
 		var errs atomic.Int64
@@ -138,6 +144,7 @@ func (b *bench) throughput(t *testing.T) []loadResult {
 		wg.Wait()
 		elapsed := time.Since(start)
 		res.n, res.errors = len(lat), errs.Load()
+		res.cpu = perRequest(cpu0, cpuByProgram(), res.n)
 		if v := first.Load(); v != nil {
 			res.firstErr = v.(string)
 		}
@@ -173,6 +180,66 @@ func (b *bench) stats(t *testing.T) processStats {
 	}
 	st.rssKB = pluginRSS()
 	return st
+}
+
+// cpuByProgram reads the CPU time (user and system) every process on the
+// machine has used, summed by program name (/proc/<pid>/stat).
+func cpuByProgram() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closing < open {
+			continue
+		}
+		fields := strings.Fields(s[closing+1:])
+		if len(fields) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		out[s[open+1:closing]] += time.Duration(utime+stime) * time.Second / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times (100 on Linux).
+const clockTicks = 100
+
+// perRequest is the CPU each program used between from and to, per
+// request, for the programs that used at least 20 µs per request.
+func perRequest(from, to map[string]time.Duration, requests int) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	if requests == 0 {
+		return out
+	}
+	for name, d := range to {
+		if per := (d - from[name]) / time.Duration(requests); per >= 20*time.Microsecond {
+			out[name] = per
+		}
+	}
+	return out
+}
+
+// cpuLine prints the programs' CPU per request, largest first.
+func cpuLine(cpu map[string]time.Duration) string {
+	names := make([]string, 0, len(cpu))
+	var total time.Duration
+	for n, d := range cpu {
+		names = append(names, n)
+		total += d
+	}
+	sort.Slice(names, func(i, j int) bool { return cpu[names[i]] > cpu[names[j]] })
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", n, cpu[n].Microseconds()))
+	}
+	return fmt.Sprintf("%d µs (%s)", total.Microseconds(), strings.Join(parts, ", "))
 }
 
 // connGoroutines counts the goroutines of net/http's connections in a
@@ -279,9 +346,21 @@ func printBenchReport(lat map[string][]time.Duration, load []loadResult) {
 			ceiling = r.rate
 		}
 	}
+	fmt.Println("  CPU per request, by program (µs):")
+	for _, r := range load {
+		fmt.Printf("    %-40s %s\n", r.name, cpuLine(r.cpu))
+	}
 	call, again := load[len(load)-2], load[len(load)-1]
 	fmt.Printf("  /call throughput / ceiling (slower of no-op route and direct Invoke): %.0f%% (target ≥ 80%%: %s)\n",
 		100*call.rate/ceiling, verdict(call.rate >= 0.8*ceiling))
+	// A /call is a plugin route and an Invoke; with all of them on the
+	// same cores, doing both with no cost of its own would serve
+	// 1/(1/route + 1/invoke).
+	if len(load) >= 4 && load[0].rate > 0 && load[1].rate > 0 {
+		bound := 1 / (1/load[0].rate + 1/load[1].rate)
+		fmt.Printf("  a /call that cost nothing beyond a route and an Invoke on the same cores: %.0f/s = %.0f%% of the ceiling; /call reaches %.0f%% of that\n",
+			bound, 100*bound/ceiling, 100*max(call.rate, again.rate)/bound)
+	}
 	grew := again.statsTo.others() - call.statsTo.others()
 	fmt.Printf("  plugin goroutines after the first and the second /call run: %d, %d, of which idle HTTP connections' %d, %d;\n"+
 		"    the others %d, %d (no leak: %s); heap in use %.1f, %.1f MiB\n",
