@@ -26,7 +26,7 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 	// The user is known before the body is read (a round trip): read them
 	// meanwhile.
 	ctx = a.Calls.Prefetch(ctx, UserID(r))
-	resp, code, err := a.call(ctx, w, r)
+	resp, code, err := a.call(ctx, r)
 	timing.Mark(ctx, "answer")
 	// Each step's time for the user's developer tools (and make bench-e2e);
 	// the header goes out with the body, in the same round trip.
@@ -40,7 +40,7 @@ func (a *api) postCall(w http.ResponseWriter, r *http.Request) {
 
 // call reads the call request of r and makes the call: the app's answer,
 // or the status and error to answer.
-func (a *api) call(ctx context.Context, w http.ResponseWriter, r *http.Request) (*apps.CallResponse, int, error) {
+func (a *api) call(ctx context.Context, r *http.Request) (*apps.CallResponse, int, error) {
 	body, err := httpjson.ReadBody(r, maxCallRequest)
 	if errors.Is(err, httpjson.ErrTooLarge) {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("the call request is larger than %d bytes", maxCallRequest)

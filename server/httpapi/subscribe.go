@@ -37,7 +37,7 @@ func (a *api) subscriptions(w http.ResponseWriter) bool {
 	return true
 }
 
-func decodeSubscription(w http.ResponseWriter, r *http.Request) (apps.Subscription, error) {
+func decodeSubscription(r *http.Request) (apps.Subscription, error) {
 	var sub apps.Subscription
 	if err := httpjson.DecodeBody(r, maxSubscriptionSize, &sub); err != nil {
 		return sub, failure.New(failure.BadRequest, fmt.Sprintf("not a subscription (JSON with subject, channel_id or team_id, and call; at most %d KB): %v", maxSubscriptionSize>>10, err))
@@ -51,7 +51,7 @@ func (a *api) postSubscribe(w http.ResponseWriter, r *http.Request, c *appservic
 	if !a.subscriptions(w) {
 		return
 	}
-	sub, err := decodeSubscription(w, r)
+	sub, err := decodeSubscription(r)
 	if err == nil {
 		err = a.Subscriptions.Subscribe(c, sub)
 	}
@@ -68,7 +68,7 @@ func (a *api) postUnsubscribe(w http.ResponseWriter, r *http.Request, c *appserv
 	if !a.subscriptions(w) {
 		return
 	}
-	sub, err := decodeSubscription(w, r)
+	sub, err := decodeSubscription(r)
 	if err == nil {
 		err = a.Subscriptions.Unsubscribe(c, sub.Event)
 	}
