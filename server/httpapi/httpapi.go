@@ -10,6 +10,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -185,12 +186,19 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, steps := timing.Start(r.Context())
 	list, err := a.Bindings.ForUser(ctx, where)
-	w.Header().Set(timing.HeaderName, steps.Header())
 	if err != nil {
+		w.Header().Set(timing.HeaderName, steps.Header())
 		httpjson.Failure(w, err)
 		return
 	}
-	httpjson.Write(w, http.StatusOK, apps.NewDataResponse(list))
+	body, err := json.Marshal(apps.NewDataResponse(list))
+	if err != nil {
+		httpjson.Error(w, http.StatusInternalServerError, errors.New("could not encode the bindings"))
+		return
+	}
+	timing.Mark(ctx, "answer")
+	w.Header().Set(timing.HeaderName, steps.Header())
+	httpjson.Raw(w, append(body, '\n'))
 }
 
 func firstNonEmpty(values ...string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/appcmd"
 	"github.com/lambda-apps/lambda-apps/server/bindings"
 	"github.com/lambda-apps/lambda-apps/server/httpjson"
+	"github.com/lambda-apps/lambda-apps/server/timing"
 )
 
 func TestLookupRoute(t *testing.T) {
@@ -176,4 +177,42 @@ func TestRoutesListsEveryRoute(t *testing.T) {
 		assert.True(t, got[want], "%v", want)
 	}
 	assert.Len(t, got, len(Routes()), "no route is listed twice")
+}
+
+// TestBindingsReportTheirSteps: GET /bindings has the steps the bindings
+// service marked, the encoding of the answer, and the whole; a refusal has
+// the steps it went through.
+func TestBindingsReportTheirSteps(t *testing.T) {
+	fail := false
+	r := NewRouter(Deps{
+		Log: &nopLogger{},
+		Bindings: bindingsFunc(func(ctx context.Context, _ bindings.Where) ([]apps.Binding, error) {
+			timing.Mark(ctx, "verify")
+			if fail {
+				return nil, appcall.ErrForbidden
+			}
+			timing.Mark(ctx, "apps")
+			return []apps.Binding{{Location: apps.LocationChannelHeader}}, nil
+		}),
+	})
+	get := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/bindings?channel_id=c1", nil)
+		req.Header.Set(UserIDHeader, "u1")
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w
+	}
+	w := get()
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Contains(t, w.Body.String(), `"/channel_header"`)
+	steps := timing.Parse(w.Header().Get(timing.HeaderName))
+	for _, s := range []string{"verify", "apps", "answer", "plugin"} {
+		assert.Contains(t, steps, s)
+	}
+	fail = true
+	w = get()
+	assert.Equal(t, http.StatusForbidden, w.Code)
+	steps = timing.Parse(w.Header().Get(timing.HeaderName))
+	assert.Contains(t, steps, "verify")
+	assert.NotContains(t, steps, "answer")
 }
