@@ -44,7 +44,8 @@ func verifyContext(api ContextAPI, userID string, c *apps.Context) error {
 // team's members (and admins) can read its channels, and Mattermost removes
 // whoever leaves a team from its channels. So the team membership, which
 // the server reads from its database on every check, is checked only for
-// contexts without a channel or with a direct or group message. The
+// contexts without a channel or with a direct or group message (a channel
+// an admin moves to another team is seen there within channelTeamTTL). The
 // channel's read permission and its team are independent round trips and
 // are read at once.
 func verifyContextWith(api ContextAPI, channelTeam func(channelID string) (string, error), userID string, c *apps.Context) error {

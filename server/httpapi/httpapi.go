@@ -196,9 +196,10 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 		httpjson.Error(w, http.StatusInternalServerError, errors.New("could not encode the bindings"))
 		return
 	}
+	answer := httpjson.NewAnswer(r, append(body, '\n'))
 	timing.Mark(ctx, "answer")
 	w.Header().Set(timing.HeaderName, steps.Header())
-	httpjson.Raw(w, append(body, '\n'))
+	answer.Write(w)
 }
 
 func firstNonEmpty(values ...string) string {

@@ -248,6 +248,9 @@ func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginCluste
 	case eventSubscriptionsChanged:
 		p.subs.Invalidate()
 	case eventReadRevoked:
+		if p.readable == nil {
+			return // not activated yet: nothing remembered
+		}
 		var r readRevoked
 		if err := json.Unmarshal(ev.Data, &r); err != nil || r.UserID == "" {
 			p.readable.Clear() // cannot tell whose: forget everyone's
