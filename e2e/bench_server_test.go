@@ -37,10 +37,7 @@ func TestBenchThroughServer(t *testing.T) {
 	samples := envInt("BENCH_SAMPLES", 400)
 
 	lat := map[string][]time.Duration{}
-	paths := []struct {
-		name string
-		run  func(i int) error
-	}{
+	paths := []benchPath{
 		{"bridge floor (POST /api/v1/ping)", func(int) error { return b.plugin(http.MethodPost, "/api/v1/ping", map[string]any{}) }},
 		{"direct Invoke", func(int) error { return b.invoke() }},
 		{"POST /api/v1/call", func(int) error { return b.call() }},
@@ -49,19 +46,13 @@ func TestBenchThroughServer(t *testing.T) {
 		{"GET /bindings, 1 app, cached", func(int) error { return b.bindings(s.channelID) }},
 	}
 	cold1 := b.channels(t, samples/4+5)
-	paths = append(paths, struct {
-		name string
-		run  func(i int) error
-	}{"GET /bindings, 1 app, cold", func(i int) error { return b.bindings(cold1[i%len(cold1)]) }})
+	paths = append(paths, benchPath{"GET /bindings, 1 app, cold", func(i int) error { return b.bindings(cold1[i%len(cold1)]) }})
 	b.interleave(t, samples, paths, lat, map[string]int{"GET /bindings, 1 app, cold": len(cold1) - 5})
 
 	// Nineteen more apps (copies of the sample under other IDs).
 	b.deployCopies(t, 19)
 	cold20 := b.channels(t, samples/4+5)
-	paths20 := []struct {
-		name string
-		run  func(i int) error
-	}{
+	paths20 := []benchPath{
 		{"GET /bindings, 20 apps, cached", func(int) error { return b.bindings(s.channelID) }},
 		{"GET /bindings, 20 apps, cold", func(i int) error { return b.bindings(cold20[i%len(cold20)]) }},
 	}
@@ -76,17 +67,11 @@ func TestBenchThroughServer(t *testing.T) {
 	b.lifecycle(t, "disable", helloID)
 	b.deployWaiting(t, 1, 1)
 	coldW1 := b.channels(t, samples/8+5)
-	paths1 := []struct {
-		name string
-		run  func(i int) error
-	}{{waiting1, func(i int) error { return b.bindings(coldW1[i%len(coldW1)]) }}}
+	paths1 := []benchPath{{waiting1, func(i int) error { return b.bindings(coldW1[i%len(coldW1)]) }}}
 	b.interleave(t, len(coldW1), paths1, lat, map[string]int{waiting1: len(coldW1) - 5})
 	b.deployWaiting(t, 2, 20)
 	coldW20 := b.channels(t, samples/8+5)
-	paths20w := []struct {
-		name string
-		run  func(i int) error
-	}{{waiting20, func(i int) error { return b.bindings(coldW20[i%len(coldW20)]) }}}
+	paths20w := []benchPath{{waiting20, func(i int) error { return b.bindings(coldW20[i%len(coldW20)]) }}}
 	b.interleave(t, len(coldW20), paths20w, lat, map[string]int{waiting20: len(coldW20) - 5})
 	b.uninstallWaiting(t, 20)
 	b.lifecycle(t, "enable", helloID)
@@ -101,6 +86,12 @@ var (
 	waiting1  = fmt.Sprintf("GET /bindings, 1 app waiting %d ms, cold", bindingsWaitMS)
 	waiting20 = fmt.Sprintf("GET /bindings, 20 apps waiting %d ms, cold", bindingsWaitMS)
 )
+
+// benchPath is one measured path: run makes its i-th request.
+type benchPath struct {
+	name string
+	run  func(i int) error
+}
 
 type bench struct {
 	// steps is the plugin's Server-Timing of the last answer (nil: none).
@@ -254,10 +245,7 @@ func (b *bench) channels(t *testing.T, n int) []string {
 // kept in lat under "<path> ▸ <step>", and the time outside the plugin's
 // handler (the server, the bridge to the plugin, the client) under
 // "<path> ▸ outside the plugin".
-func (b *bench) interleave(t *testing.T, rounds int, paths []struct {
-	name string
-	run  func(i int) error
-}, lat map[string][]time.Duration, once map[string]int) {
+func (b *bench) interleave(t *testing.T, rounds int, paths []benchPath, lat map[string][]time.Duration, once map[string]int) {
 	const warmup = 20
 	for i := 0; i < rounds+warmup; i++ {
 		for _, p := range paths {

@@ -77,15 +77,7 @@ func TestCallContextIsVerified(t *testing.T) {
 	publicPost, _, err := adminClient.CreatePost(ctx, &model.Post{ChannelId: s.channelID, Message: "public"})
 	require.NoError(t, err)
 
-	call := func(c map[string]string) (int, callResponse) {
-		c["app_id"] = helloID
-		code, _, body := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{
-			"path": "/greet", "values": map[string]string{"name": "x"}, "context": c,
-		})
-		var resp callResponse
-		require.NoError(t, json.Unmarshal(body, &resp), "%s", body)
-		return code, resp
-	}
+	call := func(c map[string]string) (int, callResponse) { return s.greetIn(t, c) }
 	for _, tc := range []struct {
 		name  string
 		c     map[string]string
@@ -106,6 +98,19 @@ func TestCallContextIsVerified(t *testing.T) {
 	code, resp := call(map[string]string{"channel_id": s.channelID, "team_id": s.teamID, "post_id": publicPost.Id})
 	assert.Equal(t, http.StatusOK, code, "%+v", resp)
 	assert.Equal(t, "Hello, x!", resp.Text)
+}
+
+// greetIn calls the sample app's /greet as the regular user with the
+// context c (the app ID added).
+func (s *stack) greetIn(t *testing.T, c map[string]string) (int, callResponse) {
+	t.Helper()
+	c["app_id"] = helloID
+	code, _, body := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{
+		"path": "/greet", "values": map[string]string{"name": "x"}, "context": c,
+	})
+	var resp callResponse
+	require.NoError(t, json.Unmarshal(body, &resp), "%s", body)
+	return code, resp
 }
 
 // TestTeamOfTheCallFollowsTheChannel: a call's team is accepted when it is
@@ -134,16 +139,7 @@ func TestTeamOfTheCallFollowsTheChannel(t *testing.T) {
 	dm, _, err := user.CreateDirectChannel(ctx, me.Id, adminUser.Id)
 	require.NoError(t, err)
 
-	call := func(c map[string]string) (int, callResponse) {
-		t.Helper()
-		c["app_id"] = helloID
-		code, _, body := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{
-			"path": "/greet", "values": map[string]string{"name": "x"}, "context": c,
-		})
-		var resp callResponse
-		require.NoError(t, json.Unmarshal(body, &resp), "%s", body)
-		return code, resp
-	}
+	call := func(c map[string]string) (int, callResponse) { t.Helper(); return s.greetIn(t, c) }
 	code, resp := call(map[string]string{"channel_id": ch.Id, "team_id": team.Id})
 	require.Equal(t, http.StatusOK, code, "a member of the team and the channel: %+v", resp)
 	code, resp = call(map[string]string{"channel_id": dm.Id, "team_id": team.Id})

@@ -146,19 +146,24 @@ func budgetPlugin(t *testing.T) (*Plugin, *rpcCounter) {
 	return p, rpcs
 }
 
+// postCall sends POST /api/v1/call with body as the budget user.
+func postCall(p *Plugin, body io.Reader) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/call", body)
+	r.Header.Set("Mattermost-User-Id", budgetUser)
+	w := httptest.NewRecorder()
+	p.ServeHTTP(nil, w, r)
+	return w
+}
+
 // TestCallRPCBudget pins the server round trips of one app call through
 // the plugin's HTTP route (the channel header button: channel and team in
 // the context, the acting user expanded): each is an RPC that the user
 // waits for, so a new one must be a deliberate choice.
 func TestCallRPCBudget(t *testing.T) {
-	const user, channel, team = budgetUser, budgetChannel, budgetTeam
+	const channel, team = budgetChannel, budgetTeam
 	p, rpcs := budgetPlugin(t)
 	call := func() {
-		body := `{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + channel + `","team_id":"` + team + `"}}`
-		r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
-		r.Header.Set("Mattermost-User-Id", user)
-		w := httptest.NewRecorder()
-		p.ServeHTTP(nil, w, r)
+		w := postCall(p, strings.NewReader(`{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"`+channel+`","team_id":"`+team+`"}}`))
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 		require.Contains(t, w.Body.String(), `"hi"`)
 	}
@@ -206,10 +211,7 @@ func TestCallReadsTheUserWhileReadingTheBody(t *testing.T) {
 	var once sync.Once
 	rpcs.hold("GetUser", func() { once.Do(func() { close(userRead) }) })
 	body := &gatedBody{gate: userRead, r: strings.NewReader(`{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + budgetChannel + `"}}`)}
-	r := httptest.NewRequest(http.MethodPost, "/api/v1/call", body)
-	r.Header.Set("Mattermost-User-Id", budgetUser)
-	w := httptest.NewRecorder()
-	p.ServeHTTP(nil, w, r)
+	w := postCall(p, body)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	assert.True(t, body.overlapped, "the user was read only after the body")
 }
@@ -221,12 +223,7 @@ func TestCallReadsTheUserWhileReadingTheBody(t *testing.T) {
 func TestReadPermissionIsRememberedUntilTheUserLeaves(t *testing.T) {
 	p, rpcs := budgetPlugin(t)
 	call := func(channel string) int {
-		body := `{"path":"/greet","context":{"app_id":"hello","channel_id":"` + channel + `"}}`
-		r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
-		r.Header.Set("Mattermost-User-Id", budgetUser)
-		w := httptest.NewRecorder()
-		p.ServeHTTP(nil, w, r)
-		return w.Code
+		return postCall(p, strings.NewReader(`{"path":"/greet","context":{"app_id":"hello","channel_id":"`+channel+`"}}`)).Code
 	}
 	checks := func() int { return rpcs.take()["HasPermissionToChannel"] }
 	require.Equal(t, http.StatusOK, call(budgetChannel))
@@ -282,11 +279,7 @@ func TestCallReadsTheUserWhileCheckingTheChannel(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	body := `{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"` + budgetChannel + `","team_id":"` + budgetTeam + `"}}`
-	r := httptest.NewRequest(http.MethodPost, "/api/v1/call", strings.NewReader(body))
-	r.Header.Set("Mattermost-User-Id", budgetUser)
-	w := httptest.NewRecorder()
-	p.ServeHTTP(nil, w, r)
+	w := postCall(p, strings.NewReader(`{"path":"/greet","expand":{"acting_user":"summary"},"context":{"app_id":"hello","channel_id":"`+budgetChannel+`","team_id":"`+budgetTeam+`"}}`))
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	assert.True(t, overlapped, "the user was read only after the channel's check")
 }
