@@ -35,6 +35,7 @@ import (
 	"github.com/lambda-apps/lambda-apps/server/oauth2flow"
 	"github.com/lambda-apps/lambda-apps/server/postbindings"
 	"github.com/lambda-apps/lambda-apps/server/readcache"
+	"github.com/lambda-apps/lambda-apps/server/respwriter"
 	"github.com/lambda-apps/lambda-apps/server/static"
 	"github.com/lambda-apps/lambda-apps/server/status"
 	"github.com/lambda-apps/lambda-apps/server/store"
@@ -288,5 +289,9 @@ func (p *Plugin) ServeHTTP(c *mmplugin.Context, w http.ResponseWriter, r *http.R
 	if c != nil && c.SessionId != "" {
 		r = r.WithContext(httpapi.WithSessionID(r.Context(), c.SessionId))
 	}
+	// The answer's header map is a round trip away: fetch it while the
+	// handler works.
+	w, done := respwriter.HeaderAhead(w)
+	defer done()
 	p.router.ServeHTTP(w, r)
 }
