@@ -87,6 +87,13 @@ func (s *stack) call(t *testing.T, token, path string, values map[string]any) (i
 		"expand":  map[string]string{"acting_user": "summary"},
 		"context": map[string]string{"app_id": helloID, "channel_id": s.channelID, "team_id": s.teamID},
 	}
+	return s.postCall(t, token, creq)
+}
+
+// postCall sends a call request to POST /api/v1/call as token's user and
+// decodes the answer.
+func (s *stack) postCall(t *testing.T, token string, creq map[string]any) (int, callResponse) {
+	t.Helper()
 	code, _, body := s.pluginDo(t, token, http.MethodPost, "/api/v1/call", creq)
 	var resp callResponse
 	require.NoError(t, json.Unmarshal(body, &resp), "%s", body)

@@ -105,12 +105,7 @@ func TestCallContextIsVerified(t *testing.T) {
 func (s *stack) greetIn(t *testing.T, c map[string]string) (int, callResponse) {
 	t.Helper()
 	c["app_id"] = helloID
-	code, _, body := s.pluginDo(t, s.userToken, http.MethodPost, "/api/v1/call", map[string]any{
-		"path": "/greet", "values": map[string]string{"name": "x"}, "context": c,
-	})
-	var resp callResponse
-	require.NoError(t, json.Unmarshal(body, &resp), "%s", body)
-	return code, resp
+	return s.postCall(t, s.userToken, map[string]any{"path": "/greet", "values": map[string]string{"name": "x"}, "context": c})
 }
 
 // TestTeamOfTheCallFollowsTheChannel: a call's team is accepted when it is
