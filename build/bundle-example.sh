@@ -43,58 +43,7 @@ bundle() {
 }
 
 pack() {
-python3 - "$1" "$work" "$out" <<'PY'
-import json, os, sys, zipfile
-
-app, work, out = sys.argv[1:]
-EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: reproducible zips
-
-
-def add(zf, arcname, data, mode):
-    info = zipfile.ZipInfo(arcname, date_time=EPOCH)
-    info.create_system = 3  # Unix, so the mode bits below are honoured
-    info.external_attr = (0o100000 | mode) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    zf.writestr(info, data)
-
-
-with open(os.path.join(app, "manifest.json"), "rb") as f:
-    manifest_bytes = f.read()
-manifest = json.loads(manifest_bytes)
-app_id, version = manifest["app_id"], manifest.get("version", "")
-functions = manifest.get("aws_lambda", {}).get("functions", [])
-if not functions:
-    sys.exit("bundle-example: manifest.json has no aws_lambda functions")
-
-with open(os.path.join(work, "bootstrap"), "rb") as f:
-    binary = f.read()
-
-bundle = os.path.join(out, f"{app_id}-{version}-bundle.zip")
-tmp = bundle + ".tmp"
-with zipfile.ZipFile(tmp, "w") as bz:
-    add(bz, "manifest.json", manifest_bytes, 0o644)
-    for fn in functions:
-        # Every function of this app is the same binary, named as its handler.
-        pkg = os.path.join(work, fn["name"] + ".zip")
-        with zipfile.ZipFile(pkg, "w") as fz:
-            add(fz, fn["handler"], binary, 0o755)
-        with open(pkg, "rb") as f:
-            add(bz, fn["name"] + ".zip", f.read(), 0o644)
-    static = os.path.join(app, "static")
-    for dirpath, dirnames, filenames in os.walk(static):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, static).replace(os.sep, "/")
-            with open(path, "rb") as f:
-                add(bz, "static/" + rel, f.read(), 0o644)
-os.replace(tmp, bundle)
-
-with zipfile.ZipFile(bundle) as bz:
-    for info in bz.infolist():
-        print(f"  {info.file_size:>10}  {info.filename}")
-print(f"bundle-example: wrote {os.path.relpath(bundle)}")
-PY
+	python3 "$root/build/pack-bundle.py" --app "$1" --out "$out" --binary "$work/bootstrap" --label bundle-example
 }
 
 bundle "$root/examples/hello" "$root" ./examples/hello
