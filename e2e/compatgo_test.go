@@ -225,6 +225,22 @@ func (e *events) nextPost(t *testing.T, step string, match func(p *model.Post, c
 // status and the Location header, without following redirects.
 func noRedirectGET(t *testing.T, u, token string) (int, string) {
 	t.Helper()
+	resp, _ := getNoRedirect(t, u, token)
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// authGET GETs u as the token's user without following redirects and
+// returns the status and the start of the body.
+func authGET(t *testing.T, u, token string) (int, string) {
+	t.Helper()
+	resp, body := getNoRedirect(t, u, token)
+	return resp.StatusCode, body
+}
+
+// getNoRedirect GETs u (with a Mattermost token when given) without
+// following redirects; it returns the response and its first 4 KB.
+func getNoRedirect(t *testing.T, u, token string) (*http.Response, string) {
+	t.Helper()
 	client := &http.Client{
 		Timeout:       compatGoWait,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -237,26 +253,9 @@ func noRedirectGET(t *testing.T, u, token string) (int, string) {
 	resp, err := client.Do(req)
 	require.NoError(t, err, "GET %s", u)
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location")
-}
-
-// authGET GETs u as the token's user without following redirects.
-func authGET(t *testing.T, u, token string) (int, string) {
-	t.Helper()
-	client := &http.Client{
-		Timeout:       compatGoWait,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
-	require.NoError(t, err, "GET %s", u)
-	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	require.NoError(t, err)
-	return resp.StatusCode, string(body)
+	return resp, string(body)
 }
 
 func mustQuery(t *testing.T, u string) url.Values {

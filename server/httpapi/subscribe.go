@@ -24,9 +24,13 @@ const maxSubscriptionSize = 64 << 10
 
 // subscribeRoutes registers POST|GET /subscribe and POST /unsubscribe.
 func (a *api) subscribeRoutes(v1 prefixed) {
-	v1.Handle("/subscribe", a.appOnly(a.postSubscribe)).Methods(http.MethodPost)
+	subscribe := func(c *appservices.Caller, sub apps.Subscription) error { return a.Subscriptions.Subscribe(c, sub) }
+	unsubscribe := func(c *appservices.Caller, sub apps.Subscription) error {
+		return a.Subscriptions.Unsubscribe(c, sub.Event)
+	}
+	v1.Handle("/subscribe", a.appOnly(a.postSubscription(subscribe))).Methods(http.MethodPost)
 	v1.Handle("/subscribe", a.appOnly(a.getSubscriptions)).Methods(http.MethodGet)
-	v1.Handle("/unsubscribe", a.appOnly(a.postUnsubscribe)).Methods(http.MethodPost)
+	v1.Handle("/unsubscribe", a.appOnly(a.postSubscription(unsubscribe))).Methods(http.MethodPost)
 }
 
 func (a *api) subscriptions(w http.ResponseWriter) bool {
@@ -45,38 +49,25 @@ func decodeSubscription(r *http.Request) (apps.Subscription, error) {
 	return sub, nil
 }
 
-// postSubscribe handles POST /api/v1/subscribe: {"subject", "channel_id",
-// "team_id", "call"}.
-func (a *api) postSubscribe(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
-	if !a.subscriptions(w) {
-		return
+// postSubscription handles POST /api/v1/subscribe ({"subject",
+// "channel_id", "team_id", "call"}: do is Subscribe) and POST
+// /api/v1/unsubscribe (the subscription's subject and scope; a call in the
+// body is ignored: do is Unsubscribe).
+func (a *api) postSubscription(do func(*appservices.Caller, apps.Subscription) error) appHandler {
+	return func(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
+		if !a.subscriptions(w) {
+			return
+		}
+		sub, err := decodeSubscription(r)
+		if err == nil {
+			err = do(c, sub)
+		}
+		if err != nil {
+			a.failure(w, r, err)
+			return
+		}
+		httpjson.Write(w, http.StatusOK, map[string]any{})
 	}
-	sub, err := decodeSubscription(r)
-	if err == nil {
-		err = a.Subscriptions.Subscribe(c, sub)
-	}
-	if err != nil {
-		a.failure(w, r, err)
-		return
-	}
-	httpjson.Write(w, http.StatusOK, map[string]any{})
-}
-
-// postUnsubscribe handles POST /api/v1/unsubscribe: the subscription's
-// subject and scope (a call in the body is ignored).
-func (a *api) postUnsubscribe(w http.ResponseWriter, r *http.Request, c *appservices.Caller) {
-	if !a.subscriptions(w) {
-		return
-	}
-	sub, err := decodeSubscription(r)
-	if err == nil {
-		err = a.Subscriptions.Unsubscribe(c, sub.Event)
-	}
-	if err != nil {
-		a.failure(w, r, err)
-		return
-	}
-	httpjson.Write(w, http.StatusOK, map[string]any{})
 }
 
 // getSubscriptions handles GET /api/v1/subscribe: the caller's
