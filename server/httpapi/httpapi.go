@@ -10,7 +10,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -191,12 +190,7 @@ func (a *api) getBindings(w http.ResponseWriter, r *http.Request) {
 		httpjson.Failure(w, err)
 		return
 	}
-	body, err := json.Marshal(apps.NewDataResponse(list))
-	if err != nil {
-		httpjson.Error(w, http.StatusInternalServerError, errors.New("could not encode the bindings"))
-		return
-	}
-	answer := httpjson.NewAnswer(r, append(body, '\n'))
+	answer := httpjson.NewAnswer(r, apps.NewDataResponse(list))
 	timing.Mark(ctx, "answer")
 	w.Header().Set(timing.HeaderName, steps.Header())
 	answer.Write(w)

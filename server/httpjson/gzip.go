@@ -18,29 +18,31 @@ var gzipWriters = sync.Pool{New: func() any {
 	return w
 }}
 
-// Answer is stored JSON ready to be written with status 200, compressed
-// with gzip when it is large (the bindings of many apps) and the request
-// accepts gzip, as the server compresses its own API's answers. In a plugin
-// the answer crosses the bridge to the server as well as the network, so
-// fewer bytes help twice.
+// Answer is an answer ready to be written: v's JSON with status 200 (500
+// when v cannot be encoded, as Write), compressed with gzip when it is large
+// (the bindings of many apps) and the request accepts gzip, as the server
+// compresses its own API's answers. In a plugin the answer crosses the
+// bridge to the server as well as the network, so fewer bytes help twice.
 type Answer struct {
+	code    int
 	body    []byte
 	gzipped bool
 }
 
-// NewAnswer prepares data as the answer to r.
-func NewAnswer(r *http.Request, data []byte) Answer {
+// NewAnswer encodes v as the answer to r.
+func NewAnswer(r *http.Request, v any) Answer {
+	code, data := encode(http.StatusOK, v)
 	if len(data) < gzipMin || !acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		return Answer{body: data}
+		return Answer{code: code, body: data}
 	}
 	var buf bytes.Buffer
 	zw := gzipWriters.Get().(*gzip.Writer)
 	defer gzipWriters.Put(zw)
 	zw.Reset(&buf)
 	if _, err := zw.Write(data); err != nil || zw.Close() != nil {
-		return Answer{body: data}
+		return Answer{code: code, body: data}
 	}
-	return Answer{body: buf.Bytes(), gzipped: true}
+	return Answer{code: code, body: buf.Bytes(), gzipped: true}
 }
 
 // Write writes the answer.
@@ -51,7 +53,7 @@ func (a Answer) Write(w http.ResponseWriter) {
 		h.Add("Vary", "Accept-Encoding")
 		h.Set("Content-Length", strconv.Itoa(len(a.body)))
 	}
-	Raw(w, a.body)
+	writeBody(w, a.code, a.body)
 }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip: listed

@@ -3,6 +3,7 @@ package httpjson
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,11 +37,15 @@ func TestAcceptsGzip(t *testing.T) {
 }
 
 func TestLargeAnswersAreCompressed(t *testing.T) {
-	large := []byte(`{"data":"` + strings.Repeat("binding ", gzipMin/8+1) + `"}`)
-	small := []byte(`{"data":"small"}`)
+	unencodable := httptest.NewRecorder()
+	NewAnswer(httptest.NewRequest(http.MethodGet, "/", nil), func() {}).Write(unencodable)
+	assert.Equal(t, http.StatusInternalServerError, unencodable.Code, "as Write")
+
+	large := map[string]string{"data": strings.Repeat("binding ", gzipMin/8+1)}
+	small := map[string]string{"data": "small"}
 	tests := []struct {
 		name     string
-		data     []byte
+		data     map[string]string
 		accept   string
 		wantGzip bool
 	}{
@@ -59,19 +64,22 @@ func TestLargeAnswersAreCompressed(t *testing.T) {
 			assert.Equal(t, http.StatusOK, w.Code)
 			assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 			body := w.Body.Bytes()
+			want, err := json.Marshal(tt.data)
+			require.NoError(t, err)
+			want = append(want, '\n')
 			if !tt.wantGzip {
 				assert.Empty(t, w.Header().Get("Content-Encoding"))
-				assert.Equal(t, tt.data, body)
+				assert.Equal(t, want, body)
 				return
 			}
 			assert.Equal(t, "gzip", w.Header().Get("Content-Encoding"))
 			assert.Contains(t, w.Header().Values("Vary"), "Accept-Encoding")
-			assert.Less(t, len(body), len(tt.data)/10, "repetitive JSON compresses")
+			assert.Less(t, len(body), len(want)/10, "repetitive JSON compresses")
 			zr, err := gzip.NewReader(bytes.NewReader(body))
 			require.NoError(t, err)
 			got, err := io.ReadAll(zr)
 			require.NoError(t, err)
-			assert.Equal(t, tt.data, got)
+			assert.Equal(t, want, got)
 		})
 	}
 }

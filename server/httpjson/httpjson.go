@@ -17,11 +17,17 @@ import (
 // answer goes out in one Write, and a 200 without WriteHeader (it is
 // implied): three round trips instead of five.
 func Write(w http.ResponseWriter, code int, v any) {
+	code, body := encode(code, v)
+	writeBody(w, code, body)
+}
+
+// encode is v's JSON and a newline, or a 500 error when v cannot be encoded.
+func encode(code int, v any) (int, []byte) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		code, body = http.StatusInternalServerError, []byte(`{"error":"could not encode the answer"}`)
+		return http.StatusInternalServerError, []byte(`{"error":"could not encode the answer"}` + "\n")
 	}
-	writeBody(w, code, append(body, '\n'))
+	return code, append(body, '\n')
 }
 
 // Raw writes data, already JSON, with status 200.
